@@ -1,0 +1,65 @@
+# Everything from nothing: `make test` builds the venv, the extension, dev deps and the Steady
+# mock server, then runs the suite twice (compiled twins, then OXIDE_NO_EXTENSIONS=1).
+PY        ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+STEADY_V  := 0.22.2
+STEADY    := .mock/node_modules/@stdy/cli-linux-x64/bin/steady
+PYTEST    := $(BIN)/python -m pytest -n 2 -q
+
+.PHONY: all venv build mock test test-c test-pure demo bench sync-types check-types lint fmt clean
+
+all: test
+
+$(BIN)/.deps: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=68" wheel "Cython>=3.0"
+	# Deps + an editable install; the extension itself is built in place by `make build`.
+	OXIDE_NO_EXTENSIONS=1 $(BIN)/python -m pip install -q --no-build-isolation -e ".[dev]"
+	touch $@
+
+venv: $(BIN)/.deps
+
+# In-place build so the tests, the demo and `python -m oxide` run straight from the checkout.
+build: venv
+	OXIDE_REQUIRE_EXTENSIONS=1 $(BIN)/python setup.py -q build_ext --inplace
+
+$(STEADY):
+	npm install --silent --no-audit --no-fund --prefix .mock @stdy/cli@$(STEADY_V)
+
+mock: $(STEADY)
+
+test: build mock
+	$(MAKE) test-c
+	$(MAKE) test-pure
+
+test-c:
+	$(PYTEST)
+
+test-pure:
+	OXIDE_NO_EXTENSIONS=1 $(PYTEST)
+
+demo: build
+	$(BIN)/python -m oxide demo
+
+bench: build
+	$(BIN)/python -m pytest benchmarks -p no:xdist --benchmark-only -q
+
+sync-types: venv
+	$(BIN)/python -m codegen
+	$(BIN)/python -m ruff format -q oxide/types
+
+check-types: sync-types
+	git diff --exit-code -- oxide/types codegen/FALLBACKS.md
+
+lint: venv
+	$(BIN)/python -m ruff check oxide tests codegen benchmarks
+	$(BIN)/python -m ruff format --check oxide tests codegen benchmarks
+	$(BIN)/python -m mypy
+
+fmt: venv
+	$(BIN)/python -m ruff format oxide tests codegen benchmarks
+	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks
+
+clean:
+	rm -rf build oxide/_speedups/*.so oxide/_speedups/*.c
