@@ -1,3 +1,101 @@
-"""oxide: a fast OpenAI API client with the official SDK's API."""
+"""oxide: a fast OpenAI API client with the official SDK's API.
 
-__version__ = "0.1.0"
+    from oxide import AsyncOpenAI
+    client = AsyncOpenAI()
+    completion = await client.chat.completions.create(model="gpt-5", messages=[...])
+
+Types live in `oxide.types` (same module paths as `openai.types`) and load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._client import AsyncClient, AsyncOpenAI, Client, OpenAI
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ContentFilterFinishReasonError,
+    InternalServerError,
+    InvalidWebhookSignatureError,
+    LengthFinishReasonError,
+    NotFoundError,
+    OpenAIError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    WebSocketConnectionClosedError,
+    WebSocketQueueFullError,
+)
+from ._streaming import AsyncStream, Stream
+from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout, not_given, omit
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from . import pagination, resources, types
+
+__title__ = "oxide"
+VERSION = __version__
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncClient",
+    "AsyncOpenAI",
+    "AsyncStream",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConflictError",
+    "ContentFilterFinishReasonError",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "InternalServerError",
+    "InvalidWebhookSignatureError",
+    "LengthFinishReasonError",
+    "NOT_GIVEN",
+    "NotFoundError",
+    "NotGiven",
+    "Omit",
+    "OpenAI",
+    "OpenAIError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RequestOptions",
+    "Stream",
+    "Timeout",
+    "UnprocessableEntityError",
+    "VERSION",
+    "WebSocketConnectionClosedError",
+    "WebSocketQueueFullError",
+    "__title__",
+    "__version__",
+    "not_given",
+    "omit",
+    "pagination",
+    "resources",
+    "types",
+]
+
+_LAZY_MODULES = frozenset({"types", "resources", "pagination"})
+
+
+def __getattr__(name: str) -> Any:
+    # The type tree is large: `oxide.types` is imported on first attribute access only.
+    if name in _LAZY_MODULES:
+        import importlib
+
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'oxide' has no attribute {name!r}")

@@ -1,0 +1,327 @@
+"""The request engine shared by every resource: URL, headers, body, retries, decoding.
+
+One `_request` coroutine does an API call end to end. It is deliberately flat: this is the
+per-call CPU cost users pay, so work that does not depend on the call is done once per client
+(headers, URL prefix, timeout objects) and what remains is dict merges and one JSON encode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import aiohttp
+import msgspec
+import orjson
+from yarl import URL
+
+from . import _models
+from ._constants import MAX_ERROR_BODY
+from ._exceptions import APIError, APIResponseValidationError, make_status_error
+from ._http import Request, Response
+from ._json import encode_body
+from ._streaming import AsyncStream
+from ._transport._errors import TRANSPORT_ERRORS, translate
+from ._transport._retry import retry_delay, should_retry_status
+from ._transport._session import client_timeout, new_session
+from ._types import NotGiven, Omit, Timeout, coerce_timeout
+
+__all__ = ["SessionHolder", "request_options", "strip_not_given"]
+
+_T = TypeVar("_T")
+
+# Bumped in a forked child so every holder knows its session belongs to the parent.
+_fork_generation = 0
+
+
+def _bump_generation() -> None:
+    global _fork_generation
+    _fork_generation += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_bump_generation)
+
+
+def _abandon(session: aiohttp.ClientSession) -> None:
+    """Forget a session whose loop is gone (closed loop, forked child) without touching its
+    sockets, and without aiohttp's "Unclosed client session" warning at GC."""
+    connector = session._connector
+    if connector is not None:
+        connector._closed = True
+    session._connector = None
+
+
+class SessionHolder:
+    """The aiohttp session of a client and all of its `copy()`/`with_options()` views.
+
+    A session is bound to the loop it was made in; used from another loop (a new
+    `asyncio.run`, a per-test loop) or after fork, a fresh one is made for the current loop.
+    """
+
+    def __init__(
+        self,
+        *,
+        limit: int,
+        limit_per_host: int,
+        session: aiohttp.ClientSession | None = None,
+        trust_env: bool | None = None,
+    ) -> None:
+        self._limit = limit
+        self._limit_per_host = limit_per_host
+        self._trust_env = trust_env
+        self._session = session
+        self._owned = session is None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._generation = _fork_generation
+        self.closed = False
+
+    def get(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        session = self._session
+        if session is not None and self._loop is loop and self._generation == _fork_generation:
+            return session
+        return self._renew(loop)
+
+    def _renew(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        if self.closed:
+            raise RuntimeError("The client is closed; create a new one.")
+        session = self._session
+        if not self._owned and session is not None:
+            if self._loop is None:
+                self._loop = loop
+                return session
+            raise RuntimeError(
+                "The aiohttp session passed as http_client belongs to another event loop."
+            )
+        if session is not None:
+            _abandon(session)
+        self._session = new_session(
+            limit=self._limit, limit_per_host=self._limit_per_host, trust_env=self._trust_env
+        )
+        self._loop = loop
+        self._generation = _fork_generation
+        return self._session
+
+    async def close(self) -> None:
+        self.closed = True
+        session, self._session = self._session, None
+        if session is None or not self._owned:
+            return
+        if self._generation != _fork_generation:
+            _abandon(session)
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:  # pragma: no cover - close() is always awaited
+            running = None
+        if self._loop is running:
+            await session.close()
+        else:
+            _abandon(session)
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        return self._session
+
+
+_OPTION_KEYS = ("extra_headers", "extra_query", "extra_body", "timeout")
+
+
+def request_options(params: dict[str, Any]) -> dict[str, Any] | None:
+    """Pops the per-call options out of a resource method's keyword arguments."""
+    opts = None
+    for key in _OPTION_KEYS:
+        if key in params:
+            if opts is None:
+                opts = {}
+            opts[key] = params.pop(key)
+    return opts
+
+
+def strip_not_given(params: dict[str, Any]) -> dict[str, Any]:
+    """Drops arguments left at NOT_GIVEN / omit, as the official SDK does."""
+    for value in params.values():
+        if isinstance(value, (NotGiven, Omit)):
+            return {k: v for k, v in params.items() if not isinstance(v, (NotGiven, Omit))}
+    return params
+
+
+def _status_error(status: int, content: bytes, response: Response) -> APIError:
+    text = content[:MAX_ERROR_BODY].decode("utf-8", "replace").strip()
+    body: object = text
+    try:
+        body = orjson.loads(text)
+        message = f"Error code: {status} - {body}"
+    except orjson.JSONDecodeError:
+        message = text or f"Error code: {status}"
+    return make_status_error(message, body=body, response=response)
+
+
+def _decode_body(cast_to: Any, content: bytes, response: Response) -> Any:
+    try:
+        return _models.decode(cast_to, content)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        # msgspec refuses a few things stdlib json accepts (lone surrogate escapes, 1e400):
+        # give those a second chance before calling the body invalid.
+        try:
+            import json
+
+            return _models.convert(cast_to, json.loads(content))
+        except Exception:
+            pass
+        text = content.decode("utf-8", "replace")
+        raise APIResponseValidationError(
+            response, text, message=f"Could not decode the response body: {exc}"
+        ) from exc
+
+
+class BaseAsyncClient:
+    """Request machinery of `AsyncOpenAI`; the resource namespaces call `_request`."""
+
+    _holder: SessionHolder
+    _base_url: str
+    _timeout: Timeout | None
+    max_retries: int
+    _static_headers: dict[str, str]
+    _default_query: Mapping[str, object] | None
+    _url_cache: dict[str, URL]
+
+    def _url(self, path: str) -> URL:
+        url = self._url_cache.get(path)
+        if url is None:
+            url = URL(self._base_url + path.lstrip("/"), encoded=False)
+            if len(self._url_cache) < 512:
+                self._url_cache[path] = url
+        return url
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        cast_to: Any,
+        *,
+        body: Any = None,
+        query: Mapping[str, object] | None = None,
+        options: dict[str, Any] | None = None,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        headers = dict(self._static_headers)
+        timeout: Any = self._timeout
+        params: dict[str, Any] | None = dict(self._default_query) if self._default_query else None
+        if query:
+            params = {**params, **query} if params else dict(query)
+        custom_retry_header = custom_timeout_header = False
+        if options:
+            extra_headers = options.get("extra_headers")
+            if extra_headers:
+                for name, value in extra_headers.items():
+                    lower = name.lower()
+                    custom_retry_header |= lower == "x-stainless-retry-count"
+                    custom_timeout_header |= lower == "x-stainless-read-timeout"
+                    # Headers are case-insensitive: drop any spelling of the same name.
+                    for existing in [k for k in headers if k.lower() == lower]:
+                        del headers[existing]
+                    if not isinstance(value, Omit):
+                        headers[name] = value
+            extra_query = options.get("extra_query")
+            if extra_query:
+                params = {**params, **extra_query} if params else dict(extra_query)
+            extra_body = options.get("extra_body")
+            if extra_body:
+                body = {**(body or {}), **extra_body}
+            t = options.get("timeout", self._timeout)
+            if not isinstance(t, NotGiven):
+                timeout = coerce_timeout(t)
+        data = encode_body(body) if body is not None else None
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        if stream:
+            # Asks proxies not to buffer the event stream.
+            headers["Accept"] = "text/event-stream"
+            headers["Cache-Control"] = "no-cache"
+        if not custom_timeout_header and timeout is not None and timeout.read is not None:
+            headers["x-stainless-read-timeout"] = str(timeout.read)
+        aio_timeout = client_timeout(timeout)
+        url = self._url(path)
+        session = self._holder.get()
+        request = Request(method, str(url), headers)
+        max_retries = self.max_retries
+        retries_taken = 0
+        while True:
+            if not custom_retry_header:
+                headers["x-stainless-retry-count"] = str(retries_taken)
+            try:
+                resp = await session._request(
+                    method, url, data=data, headers=headers, params=params, timeout=aio_timeout
+                )
+                status = resp.status
+                if status >= 400 or not stream:
+                    # Error bodies and non-stream bodies are read inside the retry loop: a body
+                    # cut short is a transport failure like any other.
+                    content = await resp.read()
+            except TRANSPORT_ERRORS as exc:
+                if retries_taken < max_retries:
+                    await asyncio.sleep(retry_delay(retries_taken))
+                    retries_taken += 1
+                    continue
+                raise translate(exc, request) from exc
+            if status >= 400:
+                resp_headers = resp.headers
+                if retries_taken < max_retries and should_retry_status(status, resp_headers):
+                    await asyncio.sleep(retry_delay(retries_taken, resp_headers))
+                    retries_taken += 1
+                    continue
+                response = Response(
+                    status, resp_headers, content, request, reason_phrase=resp.reason or ""
+                )
+                raise _status_error(status, content, response)
+            break
+
+        if stream:
+            return await self._open_stream(resp, request, stream_cls or cast_to)
+        response = Response(status, resp.headers, content, request, reason_phrase=resp.reason or "")
+        if cast_to is None:
+            return None
+        if cast_to is bytes:
+            return content
+        obj = _decode_body(cast_to, content, response)
+        request_id = resp.headers.get("x-request-id")
+        if request_id is not None:
+            try:
+                obj._request_id = request_id
+            except AttributeError:
+                pass
+        return obj
+
+    async def _open_stream(
+        self, resp: aiohttp.ClientResponse, request: Request, item_type: Any
+    ) -> AsyncStream[Any]:
+        content_type = resp.headers.get("Content-Type", "")
+        if "json" in content_type and "event-stream" not in content_type:
+            # A proxy or compatible server that ignored `stream`: an error object is an API
+            # error; anything else is not what was asked for. (The official SDK yields nothing.)
+            try:
+                content = await resp.read()
+            except TRANSPORT_ERRORS as exc:
+                raise translate(exc, request) from exc
+            response = Response(resp.status, resp.headers, content, request)
+            try:
+                obj = orjson.loads(content)
+            except orjson.JSONDecodeError:
+                obj = None
+            if isinstance(obj, dict) and obj.get("error"):
+                err = obj["error"]
+                msg = err.get("message") if isinstance(err, dict) else None
+                raise APIError(msg or "An error occurred", request, body=err)
+            raise APIResponseValidationError(
+                response,
+                obj,
+                message=f"Expected a text/event-stream response, got {content_type!r}",
+            )
+        decoder = _models.decoder_for(item_type)
+        decode = decoder if callable(decoder) else decoder.decode
+        return AsyncStream(decode=decode, response=resp, request=request)

@@ -1,0 +1,460 @@
+"""`AsyncOpenAI` and `OpenAI`: the official SDK's constructors, options and resource accessors."""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from ._base_client import BaseAsyncClient, SessionHolder
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_CONNECTION_LIMIT,
+    DEFAULT_CONNECTION_LIMIT_PER_HOST,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+)
+from ._exceptions import OpenAIError
+from ._platform import platform_headers
+from ._sync import LoopThread
+from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, coerce_timeout
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .resources.chat import AsyncChat, Chat
+    from .resources.embeddings import AsyncEmbeddings, Embeddings
+    from .resources.models import AsyncModels, Models
+    from .resources.responses import AsyncResponses, Responses
+
+__all__ = ["AsyncClient", "AsyncOpenAI", "Client", "OpenAI"]
+
+
+def _custom_headers_from_env(default_headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+    """`OPENAI_CUSTOM_HEADERS`: newline-separated `Name: value`; explicit headers win."""
+    env = os.environ.get("OPENAI_CUSTOM_HEADERS")
+    if env is None:
+        return default_headers
+    parsed: dict[str, str] = {}
+    for line in env.split("\n"):
+        colon = line.find(":")
+        if colon >= 0:
+            parsed[line[:colon].strip()] = line[colon + 1 :].strip()
+    return {**parsed, **(default_headers or {})}
+
+
+class AsyncOpenAI(BaseAsyncClient):
+    """Async client with the constructor, env vars and resources of `openai.AsyncOpenAI`.
+
+    One pooled aiohttp session per client, shared by `copy()` / `with_options()` views; create
+    the client once and reuse it. `http_client` takes an `aiohttp.ClientSession` you own
+    (oxide never closes it); `connection_limit` sizes the pool.
+    """
+
+    api_key: str
+    organization: str | None
+    project: str | None
+    webhook_secret: str | None
+    websocket_base_url: str | None
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Callable[[], Awaitable[str]] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        base_url: str | None | NotGiven = NOT_GIVEN,
+        websocket_base_url: str | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        http_client: aiohttp.ClientSession | None = None,
+        connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        _strict_response_validation: bool = False,
+        _enforce_credentials: bool = True,
+        _holder: SessionHolder | None = None,
+    ) -> None:
+        if api_key is None:
+            api_key = os.environ.get("OPENAI_API_KEY")
+        self._api_key_provider: Callable[[], Any] | None = None
+        if callable(api_key):
+            self._api_key_provider = api_key
+            self.api_key = ""
+        else:
+            self.api_key = api_key or ""
+        if _enforce_credentials and not self.api_key and self._api_key_provider is None:
+            raise OpenAIError(
+                "Missing credentials. Please pass an `api_key`, or set the `OPENAI_API_KEY` "
+                "environment variable."
+            )
+        self.organization = (
+            organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
+        )
+        self.project = project if project is not None else os.environ.get("OPENAI_PROJECT_ID")
+        self.webhook_secret = (
+            webhook_secret
+            if webhook_secret is not None
+            else os.environ.get("OPENAI_WEBHOOK_SECRET")
+        )
+        self.websocket_base_url = websocket_base_url
+        if isinstance(base_url, NotGiven) or base_url is None:
+            base_url = os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
+        self._base_url = str(base_url).rstrip("/") + "/"
+        if max_retries is None:
+            raise TypeError(
+                "max_retries cannot be None. If you want to disable retries, pass `0`; if you want "
+                "the default behavior, pass `oxide.DEFAULT_MAX_RETRIES`"
+            )
+        self.max_retries = max_retries
+        self._timeout = (
+            DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else coerce_timeout(timeout)
+        )
+        self._custom_headers: Mapping[str, str] = _custom_headers_from_env(default_headers) or {}
+        self._custom_query: Mapping[str, object] = default_query or {}
+        self._default_query = self._custom_query or None
+        self._strict_response_validation = _strict_response_validation
+        self._connection_limit = connection_limit
+        self._holder = _holder or SessionHolder(
+            limit=connection_limit,
+            limit_per_host=DEFAULT_CONNECTION_LIMIT_PER_HOST,
+            session=http_client,
+        )
+        self._url_cache = {}
+        self._static_headers = self._build_static_headers()
+
+    # -- options -----------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        self._base_url = str(url).rstrip("/") + "/"
+        self._url_cache = {}
+
+    @property
+    def timeout(self) -> Timeout | None:
+        return self._timeout
+
+    @timeout.setter
+    def timeout(self, value: float | Timeout | None) -> None:
+        self._timeout = coerce_timeout(value)
+        self._static_headers = self._build_static_headers()
+
+    @property
+    def user_agent(self) -> str:
+        return f"{type(self).__name__}/Python {__version__}"
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+
+    @property
+    def default_headers(self) -> dict[str, str | Omit]:
+        headers: dict[str, str | Omit] = {
+            "Accept": "application/json",
+            "User-Agent": self.user_agent,
+            **platform_headers(__version__),
+            "X-Stainless-Async": self._async_header,
+            "OpenAI-Organization": self.organization if self.organization is not None else Omit(),
+            "OpenAI-Project": self.project if self.project is not None else Omit(),
+        }
+        headers.update(self._custom_headers)
+        return headers
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        return dict(self._custom_query)
+
+    _async_header = "async:asyncio"
+
+    def _build_static_headers(self) -> dict[str, str]:
+        headers = {**self.auth_headers}
+        for name, value in self.default_headers.items():
+            if not isinstance(value, Omit):
+                headers[name] = value
+            else:
+                headers.pop(name, None)
+        return headers
+
+    async def _refresh_api_key(self) -> None:
+        provider = self._api_key_provider
+        if provider is None:
+            return
+        key = provider()
+        if inspect.isawaitable(key):
+            key = await key
+        if not isinstance(key, str) or not key:
+            raise OpenAIError(f"Expected api_key provider to return a non-empty str, got {key!r}")
+        if key != self.api_key:
+            self.api_key = key
+            self._static_headers = self._build_static_headers()
+
+    async def _request(self, *args: Any, **kwargs: Any) -> Any:
+        if self._api_key_provider is not None:
+            await self._refresh_api_key()
+        return await super()._request(*args, **kwargs)
+
+    def copy(
+        self,
+        *,
+        api_key: str | Callable[[], Awaitable[str]] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        websocket_base_url: str | None = None,
+        base_url: str | None | NotGiven = NOT_GIVEN,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+        http_client: aiohttp.ClientSession | None = None,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        set_default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        set_default_query: Mapping[str, object] | None = None,
+    ) -> AsyncOpenAI:
+        """A client with the same options except those given; it shares this client's
+        connection pool, so it costs no sockets and no SSL setup."""
+        if default_headers is not None and set_default_headers is not None:
+            raise ValueError(
+                "The `default_headers` and `set_default_headers` arguments are mutually exclusive"
+            )
+        if default_query is not None and set_default_query is not None:
+            raise ValueError(
+                "The `default_query` and `set_default_query` arguments are mutually exclusive"
+            )
+        headers: Mapping[str, str] = self._custom_headers
+        if default_headers is not None:
+            headers = {**headers, **default_headers}
+        elif set_default_headers is not None:
+            headers = set_default_headers
+        query: Mapping[str, object] = self._custom_query
+        if default_query is not None:
+            query = {**query, **default_query}
+        elif set_default_query is not None:
+            query = set_default_query
+        holder = self._holder if http_client is None else None
+        return type(self)(
+            api_key=api_key or self._api_key_provider or self.api_key,
+            organization=organization or self.organization,
+            project=project or self.project,
+            webhook_secret=webhook_secret or self.webhook_secret,
+            websocket_base_url=websocket_base_url or self.websocket_base_url,
+            base_url=self._base_url if isinstance(base_url, NotGiven) else base_url,
+            timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
+            http_client=http_client,
+            max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,
+            default_headers=headers,
+            default_query=query,
+            connection_limit=self._connection_limit,
+            _strict_response_validation=self._strict_response_validation,
+            _holder=holder,
+        )
+
+    with_options = copy
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def is_closed(self) -> bool:
+        return self._holder.closed
+
+    async def close(self) -> None:
+        """Close the connection pool (shared with this client's copies)."""
+        await self._holder.close()
+
+    async def __aenter__(self) -> AsyncOpenAI:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    # -- resources ---------------------------------------------------------------------------
+    @cached_property
+    def chat(self) -> AsyncChat:
+        from .resources.chat import AsyncChat
+
+        return AsyncChat(self)
+
+    @cached_property
+    def responses(self) -> AsyncResponses:
+        from .resources.responses import AsyncResponses
+
+        return AsyncResponses(self)
+
+    @cached_property
+    def embeddings(self) -> AsyncEmbeddings:
+        from .resources.embeddings import AsyncEmbeddings
+
+        return AsyncEmbeddings(self)
+
+    @cached_property
+    def models(self) -> AsyncModels:
+        from .resources.models import AsyncModels
+
+        return AsyncModels(self)
+
+
+class _SyncEngine(AsyncOpenAI):
+    # The async engine behind `OpenAI`: same machinery, sync-client headers.
+    _async_header = "false"
+
+    @property
+    def user_agent(self) -> str:
+        return f"OpenAI/Python {__version__}"
+
+
+class OpenAI:
+    """Sync client with the official `openai.OpenAI` API.
+
+    Runs the async engine on a private event-loop thread, so it is safe to share between
+    threads, works after `fork`, and leaves nothing behind at interpreter exit.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | Callable[[], str] | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        webhook_secret: str | None = None,
+        base_url: str | None | NotGiven = NOT_GIVEN,
+        websocket_base_url: str | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, object] | None = None,
+        connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        _strict_response_validation: bool = False,
+        _enforce_credentials: bool = True,
+        _engine: AsyncOpenAI | None = None,
+        _runner: LoopThread | None = None,
+    ) -> None:
+        self._runner = _runner or LoopThread()
+        self._engine: AsyncOpenAI = _engine or _SyncEngine(
+            api_key=api_key,  # type: ignore[arg-type]  # a sync callable works: see _refresh_api_key
+            organization=organization,
+            project=project,
+            webhook_secret=webhook_secret,
+            base_url=base_url,
+            websocket_base_url=websocket_base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            connection_limit=connection_limit,
+            _strict_response_validation=_strict_response_validation,
+            _enforce_credentials=_enforce_credentials,
+        )
+
+    # Options read through to the engine, as attributes of the official client.
+    @property
+    def api_key(self) -> str:
+        return self._engine.api_key
+
+    @property
+    def organization(self) -> str | None:
+        return self._engine.organization
+
+    @property
+    def project(self) -> str | None:
+        return self._engine.project
+
+    @property
+    def webhook_secret(self) -> str | None:
+        return self._engine.webhook_secret
+
+    @property
+    def websocket_base_url(self) -> str | None:
+        return self._engine.websocket_base_url
+
+    @property
+    def base_url(self) -> str:
+        return self._engine.base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        self._engine.base_url = url
+
+    @property
+    def timeout(self) -> Timeout | None:
+        return self._engine.timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._engine.max_retries
+
+    @property
+    def user_agent(self) -> str:
+        return self._engine.user_agent
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        return self._engine.auth_headers
+
+    @property
+    def default_headers(self) -> dict[str, str | Omit]:
+        return self._engine.default_headers
+
+    @property
+    def default_query(self) -> dict[str, object]:
+        return self._engine.default_query
+
+    def copy(self, **kwargs: Any) -> OpenAI:
+        """Same as `AsyncOpenAI.copy`; the copy shares the loop thread and the pool."""
+        return OpenAI(_engine=self._engine.copy(**kwargs), _runner=self._runner)
+
+    with_options = copy
+
+    def is_closed(self) -> bool:
+        return self._engine.is_closed()
+
+    def close(self) -> None:
+        self._runner.stop(self._engine.close())
+
+    def __enter__(self) -> OpenAI:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @cached_property
+    def chat(self) -> Chat:
+        from .resources.chat import Chat
+
+        return Chat(self._engine.chat, self._runner)
+
+    @cached_property
+    def responses(self) -> Responses:
+        from .resources.responses import Responses
+
+        return Responses(self._engine.responses, self._runner)
+
+    @cached_property
+    def embeddings(self) -> Embeddings:
+        from .resources.embeddings import Embeddings
+
+        return Embeddings(self._engine.embeddings, self._runner)
+
+    @cached_property
+    def models(self) -> Models:
+        from .resources.models import Models
+
+        return Models(self._engine.models, self._runner)
+
+
+Client = OpenAI
+AsyncClient = AsyncOpenAI

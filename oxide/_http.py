@@ -1,0 +1,79 @@
+"""Light request/response records carried by exceptions and raw responses.
+
+They stand where the official SDK puts `httpx2.Request` / `httpx2.Response`, with the attributes
+user code reads (`status_code`, `headers`, `text`, `json()`, `request.url`, ...), so that
+`except openai.APIStatusError as e: e.response.headers[...]` keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from multidict import CIMultiDict, CIMultiDictProxy
+
+__all__ = ["Request", "Response"]
+
+
+class Request:
+    """What was sent. Built on every call, so the header view is made only when read."""
+
+    __slots__ = ("method", "url", "_headers")
+
+    def __init__(self, method: str, url: str, headers: Mapping[str, str] | None = None) -> None:
+        self.method = method
+        self.url = url
+        self._headers = headers
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        return CIMultiDictProxy(CIMultiDict(self._headers or {}))
+
+    def __repr__(self) -> str:
+        return f"<Request({self.method!r}, {self.url!r})>"
+
+
+class Response:
+    """A response whose body (if any) has been read. Streams keep `content` empty."""
+
+    __slots__ = ("status_code", "headers", "content", "request", "reason_phrase", "http_version")
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: CIMultiDictProxy[str] | Mapping[str, str],
+        content: bytes,
+        request: Request,
+        *,
+        reason_phrase: str = "",
+        http_version: str = "HTTP/1.1",
+    ) -> None:
+        self.status_code = status_code
+        self.headers = (
+            headers
+            if isinstance(headers, CIMultiDictProxy)
+            else CIMultiDictProxy(CIMultiDict(headers))
+        )
+        self.content = content
+        self.request = request
+        self.reason_phrase = reason_phrase
+        self.http_version = http_version
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return orjson.loads(self.content)
+
+    @property
+    def url(self) -> str:
+        return self.request.url
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    def __repr__(self) -> str:
+        return f"<Response [{self.status_code} {self.reason_phrase}]>"

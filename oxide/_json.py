@@ -1,0 +1,74 @@
+"""Request-body encoding: orjson, with the SDK's strictness restored.
+
+orjson (like msgspec) writes NaN and Infinity as `null`, silently changing what the caller asked
+for; the official SDK refuses them (`json.dumps(allow_nan=False)`) before sending. We check floats
+ourselves and raise `ValueError` before any I/O. Lone surrogates raise too (orjson refuses them).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import orjson
+
+from ._types import NotGiven, Omit
+
+__all__ = ["encode_body", "to_jsonable"]
+
+
+def to_jsonable(obj: Any) -> Any:
+    """orjson's `default` hook: API objects (oxide Structs, pydantic models) the caller passes back
+    in a request, e.g. an assistant message appended to the history."""
+    to_dict = getattr(obj, "to_dict", None)
+    if to_dict is not None:
+        return to_dict()
+    model_dump = getattr(obj, "model_dump", None)
+    if model_dump is not None:
+        return model_dump(mode="json", exclude_unset=True, by_alias=True)
+    if isinstance(obj, (NotGiven, Omit)):
+        return None
+    import msgspec  # a Struct without our base, a set, a Decimal...
+
+    try:
+        return msgspec.to_builtins(obj)
+    except TypeError:
+        raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable") from None
+
+
+def _check_finite(obj: Any) -> None:
+    # Iterative walk over containers only; strings and ints cost one type check each.
+    stack = [obj]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        o = pop()
+        t = type(o)
+        if t is dict:
+            for v in o.values():
+                tv = type(v)
+                if tv is float:
+                    if not math.isfinite(v):
+                        raise ValueError(f"Out of range float values are not JSON compliant: {v!r}")
+                elif tv is dict or tv is list or tv is tuple:
+                    push(v)
+        elif t is list or t is tuple:
+            for v in o:
+                tv = type(v)
+                if tv is float:
+                    if not math.isfinite(v):
+                        raise ValueError(f"Out of range float values are not JSON compliant: {v!r}")
+                elif tv is dict or tv is list or tv is tuple:
+                    push(v)
+        elif t is float and not math.isfinite(o):
+            raise ValueError(f"Out of range float values are not JSON compliant: {o!r}")
+
+
+def encode_body(body: Any) -> bytes:
+    """JSON bytes for a request body. Raises ValueError (NaN/inf) or TypeError (unserialisable,
+    lone surrogate) before anything is sent."""
+    _check_finite(body)
+    try:
+        return orjson.dumps(body, default=to_jsonable)
+    except orjson.JSONEncodeError as exc:
+        raise TypeError(f"Request body is not JSON serializable: {exc}") from exc

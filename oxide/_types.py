@@ -1,0 +1,150 @@
+"""Small public value types: sentinels, Timeout, request options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal, TypedDict
+
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "Omit",
+    "RequestOptions",
+    "Timeout",
+    "not_given",
+    "omit",
+]
+
+
+class NotGiven:
+    """Sentinel for "argument not passed", distinct from an explicit None (which means null)."""
+
+    __slots__ = ()
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+not_given = NOT_GIVEN
+
+
+class Omit:
+    """Sentinel that removes a value: `extra_headers={"Authorization": omit}` drops the header."""
+
+    __slots__ = ()
+    _instance: Omit | None = None
+
+    def __new__(cls) -> Omit:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "omit"
+
+    def __reduce__(self) -> str:
+        return "omit"
+
+
+omit = Omit()
+
+
+class Timeout:
+    """httpx-compatible timeout: `Timeout(600, connect=5.0)`.
+
+    `connect`: establishing a socket; `read`: the longest wait for the next chunk of the body,
+    which for streams is the gap between chunks (not a total); `pool`: the longest wait for a free
+    connection from the pool. `write` is accepted for compatibility; aiohttp has no write timeout.
+    None disables a limit.
+    """
+
+    __slots__ = ("connect", "read", "write", "pool")
+
+    def __init__(
+        self,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+        *,
+        connect: float | None | NotGiven = NOT_GIVEN,
+        read: float | None | NotGiven = NOT_GIVEN,
+        write: float | None | NotGiven = NOT_GIVEN,
+        pool: float | None | NotGiven = NOT_GIVEN,
+    ) -> None:
+        if isinstance(timeout, Timeout):
+            self.connect, self.read, self.write, self.pool = (
+                timeout.connect,
+                timeout.read,
+                timeout.write,
+                timeout.pool,
+            )
+            return
+        if isinstance(timeout, NotGiven) and any(
+            isinstance(v, NotGiven) for v in (connect, read, write, pool)
+        ):
+            raise ValueError(
+                "Timeout needs either a default, e.g. Timeout(10.0), or all four values set "
+                "explicitly: connect, read, write, pool."
+            )
+        default = None if isinstance(timeout, NotGiven) else timeout
+        self.connect = default if isinstance(connect, NotGiven) else connect
+        self.read = default if isinstance(read, NotGiven) else read
+        self.write = default if isinstance(write, NotGiven) else write
+        self.pool = default if isinstance(pool, NotGiven) else pool
+
+    def as_tuple(self) -> tuple[float | None, float | None, float | None, float | None]:
+        return (self.connect, self.read, self.write, self.pool)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Timeout) and self.as_tuple() == other.as_tuple()
+
+    def __hash__(self) -> int:
+        return hash(self.as_tuple())
+
+    def __repr__(self) -> str:
+        c, r, w, p = self.as_tuple()
+        if c == r == w == p:
+            return f"Timeout(timeout={c})"
+        return f"Timeout(connect={c}, read={r}, write={w}, pool={p})"
+
+
+TimeoutTypes = float | Timeout | None
+Headers = Mapping[str, str | Omit]
+Query = Mapping[str, object]
+Body = object
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call options every resource method accepts besides the API parameters."""
+
+    extra_headers: Headers | None
+    extra_query: Query | None
+    extra_body: Body | None
+    timeout: float | Timeout | None | NotGiven
+
+
+def coerce_timeout(value: Any) -> Timeout | None:
+    """A user timeout (float, Timeout or None) as a Timeout, None meaning no limits at all."""
+    if value is None:
+        return None
+    if isinstance(value, Timeout):
+        return value
+    if isinstance(value, (int, float)):
+        return Timeout(float(value))
+    raise TypeError(
+        f"timeout must be a float, an oxide.Timeout or None, not {type(value).__name__}"
+    )

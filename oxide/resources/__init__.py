@@ -1,0 +1,1 @@
+"""API resource namespaces (`client.chat.completions`, `client.responses`, ...), loaded lazily."""

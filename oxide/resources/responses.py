@@ -1,0 +1,158 @@
+"""`client.responses`: create (with and without streaming), retrieve, delete, cancel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+from .._base_client import request_options, strip_not_given
+from .._streaming import AsyncStream, Stream
+from ..types.responses.response import Response
+from ..types.responses.response_stream_event import ResponseStreamEvent
+from ._base import AsyncAPIResource, ParamSpec, SyncAPIResource
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from .._types import RequestOptions
+    from ..types.responses.response_create_params import ResponseCreateParamsBase
+
+    class CreateArgs(ResponseCreateParamsBase, RequestOptions, total=False):  # type: ignore[misc]
+        pass
+
+
+__all__ = ["AsyncResponses", "Responses"]
+
+
+def _param_types() -> tuple[Any, ...]:
+    from ..types.responses import response_create_params as p
+
+    return (p.ResponseCreateParamsNonStreaming, p.ResponseCreateParamsStreaming)
+
+
+_CREATE = ParamSpec("create", _param_types)
+
+
+def _path_id(name: str, value: str) -> str:
+    if not value:
+        raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+    return value
+
+
+class AsyncResponses(AsyncAPIResource):
+    __slots__ = ()
+
+    @overload
+    async def create(
+        self, *, stream: Literal[True], **params: Unpack[CreateArgs]
+    ) -> AsyncStream[ResponseStreamEvent]: ...
+
+    @overload
+    async def create(
+        self, *, stream: Literal[False] | None = ..., **params: Unpack[CreateArgs]
+    ) -> Response: ...
+
+    @overload
+    async def create(
+        self, *, stream: bool, **params: Unpack[CreateArgs]
+    ) -> Response | AsyncStream[ResponseStreamEvent]: ...
+
+    async def create(self, **params: Any) -> Response | AsyncStream[ResponseStreamEvent]:
+        """Creates a model response (`POST /responses`); `stream=True` yields typed events."""
+        options = request_options(params)
+        body = strip_not_given(params)
+        _CREATE.check(body)
+        return await self._client._request(  # type: ignore[no-any-return]
+            "POST",
+            "responses",
+            Response,
+            body=body,
+            options=options,
+            stream=bool(body.get("stream")),
+            stream_cls=ResponseStreamEvent,
+        )
+
+    async def retrieve(
+        self,
+        response_id: str,
+        *,
+        include: list[str] | None = None,
+        include_obfuscation: bool | None = None,
+        starting_after: int | None = None,
+        stream: bool = False,
+        **options: Any,
+    ) -> Any:
+        """Retrieves a response by id; with `stream=True`, replays its events (background
+        responses), from `starting_after` when given."""
+        query: dict[str, object] = {}
+        if include is not None:
+            query["include[]"] = list(include)
+        if include_obfuscation is not None:
+            query["include_obfuscation"] = str(include_obfuscation).lower()
+        if starting_after is not None:
+            query["starting_after"] = starting_after
+        if stream:
+            query["stream"] = "true"
+        return await self._client._request(
+            "GET",
+            f"responses/{_path_id('response_id', response_id)}",
+            Response,
+            query=query or None,
+            options=request_options(options),
+            stream=stream,
+            stream_cls=ResponseStreamEvent,
+        )
+
+    async def delete(self, response_id: str, **options: Any) -> None:
+        """Deletes a stored response."""
+        await self._client._request(
+            "DELETE",
+            f"responses/{_path_id('response_id', response_id)}",
+            None,
+            options=request_options(options),
+        )
+
+    async def cancel(self, response_id: str, **options: Any) -> Response:
+        """Cancels a background response."""
+        return await self._client._request(  # type: ignore[no-any-return]
+            "POST",
+            f"responses/{_path_id('response_id', response_id)}/cancel",
+            Response,
+            options=request_options(options),
+        )
+
+
+class Responses(SyncAPIResource):
+    __slots__ = ()
+
+    @overload
+    def create(
+        self, *, stream: Literal[True], **params: Unpack[CreateArgs]
+    ) -> Stream[ResponseStreamEvent]: ...
+
+    @overload
+    def create(
+        self, *, stream: Literal[False] | None = ..., **params: Unpack[CreateArgs]
+    ) -> Response: ...
+
+    @overload
+    def create(
+        self, *, stream: bool, **params: Unpack[CreateArgs]
+    ) -> Response | Stream[ResponseStreamEvent]: ...
+
+    def create(self, **params: Any) -> Response | Stream[ResponseStreamEvent]:
+        result = self._run(self._async.create(**params))
+        if isinstance(result, AsyncStream):
+            return Stream(result, self._runner)
+        return result  # type: ignore[no-any-return]
+
+    def retrieve(self, response_id: str, **kwargs: Any) -> Any:
+        result = self._run(self._async.retrieve(response_id, **kwargs))
+        if isinstance(result, AsyncStream):
+            return Stream(result, self._runner)
+        return result
+
+    def delete(self, response_id: str, **options: Any) -> None:
+        self._run(self._async.delete(response_id, **options))
+
+    def cancel(self, response_id: str, **options: Any) -> Response:
+        return self._run(self._async.cancel(response_id, **options))  # type: ignore[no-any-return]
