@@ -126,6 +126,14 @@ class SessionHolder:
     def session(self) -> aiohttp.ClientSession | None:
         return self._session
 
+    def __del__(self) -> None:
+        # A client dropped without close(): forget the session without I/O, so that neither
+        # a coroutine is scheduled on some loop nor aiohttp logs "Unclosed client session"
+        # through a loop that may be closed. Idle sockets are closed by their own GC.
+        session = self._session
+        if session is not None and self._owned and not session.closed:
+            _abandon(session)
+
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "extra_body", "timeout")
 

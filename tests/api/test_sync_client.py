@@ -1,0 +1,93 @@
+"""The sync client: same machinery on a private loop thread; threads, fork and exit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import oxide
+from oxide.types.chat import ChatCompletion
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+def test_sync_create_and_request_id(serve_in_thread: str) -> None:
+    with oxide.OpenAI(api_key="k", base_url=serve_in_thread) as client:
+        result = client.chat.completions.create(model="m", messages=MESSAGES)
+        assert isinstance(result, ChatCompletion)
+        assert result._request_id == "req_t"
+    assert client.is_closed()
+
+
+def test_sync_client_shared_by_many_threads(serve_in_thread: str) -> None:
+    client = oxide.OpenAI(api_key="k", base_url=serve_in_thread)
+
+    def work(i: int) -> int:
+        n = 0
+        for _ in range(10):
+            r = client.chat.completions.create(model="m", messages=MESSAGES, user=f"t{i}")
+            n += r.choices[0].message.content == "Hello!"
+        return n
+
+    with ThreadPoolExecutor(16) as pool:
+        assert sum(pool.map(work, range(16))) == 160
+    client.close()
+
+
+def test_with_options_on_sync_client_shares_the_loop(serve_in_thread: str) -> None:
+    client = oxide.OpenAI(api_key="k", base_url=serve_in_thread)
+    other = client.with_options(max_retries=0)
+    assert other.max_retries == 0 and client.max_retries == 2
+    assert other._runner is client._runner
+    assert other.chat.completions.create(model="m", messages=MESSAGES).choices
+    client.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_fork_after_use(serve_in_thread: str) -> None:
+    client = oxide.OpenAI(api_key="k", base_url=serve_in_thread)
+    assert client.chat.completions.create(model="m", messages=MESSAGES).choices  # warm pool + loop
+    pid = os.fork()
+    if pid == 0:  # child: must not reuse the parent's loop thread or sockets
+        code = 1
+        try:
+            r = client.chat.completions.create(model="m", messages=MESSAGES)
+            code = 0 if r.choices[0].message.content == "Hello!" else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    # The parent keeps working on its own pool.
+    assert client.chat.completions.create(model="m", messages=MESSAGES).choices
+    client.close()
+
+
+def test_exit_without_close_prints_nothing(serve_in_thread: str) -> None:
+    script = textwrap.dedent(
+        f"""
+        import asyncio, oxide
+        sync = oxide.OpenAI(api_key="k", base_url={serve_in_thread!r})
+        sync.chat.completions.create(model="m", messages=[{{"role": "user", "content": "x"}}])
+        aclient = oxide.AsyncOpenAI(api_key="k", base_url={serve_in_thread!r})
+        async def main():
+            await aclient.chat.completions.create(model="m", messages=[{{"role": "user", "content": "x"}}])
+        asyncio.run(main())
+        print("ok")
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "ok"
+    assert "Event loop is closed" not in proc.stderr
+    assert "Traceback" not in proc.stderr
