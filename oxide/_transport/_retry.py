@@ -18,7 +18,14 @@ __all__ = ["parse_retry_after", "retry_delay", "should_retry_status"]
 
 def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
     """Seconds the server asks us to wait: `retry-after-ms`, then `retry-after` as seconds, then
-    as an HTTP date. None when absent or unparsable; never raises."""
+    as an HTTP date. A finite float, or None when absent, unparsable or not finite (`nan`,
+    `inf`, `1e999`); never raises."""
+    value = _parse_retry_after(headers)
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+    # The official SDK's `_parse_retry_after_header`, step for step (it may return nan/inf).
     if not headers:
         return None
     ms = headers.get("retry-after-ms")
@@ -39,7 +46,7 @@ def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
         if parsed is None:
             return None
         return float(email.utils.mktime_tz(parsed) - time.time())
-    except (TypeError, ValueError, OverflowError, OSError):
+    except Exception:  # a hint from the server must never turn into a client crash
         return None
 
 
