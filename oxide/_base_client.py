@@ -157,6 +157,14 @@ def strip_not_given(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
+def _check_encodable(value: object) -> None:
+    """yarl and aiohttp silently drop lone surrogates from paths, query strings and headers
+    (a model id that is one lone surrogate would turn `models/{id}` into `models/`); the
+    official SDK's httpx raises. So do we, with the same `UnicodeEncodeError`, before any I/O."""
+    if type(value) is str and not value.isascii():
+        value.encode()
+
+
 def _status_error(status: int, content: bytes, response: Response) -> APIError:
     text = content[:MAX_ERROR_BODY].decode("utf-8", "replace").strip()
     body: object = text
@@ -200,6 +208,7 @@ class BaseAsyncClient:
     def _url(self, path: str) -> URL:
         url = self._url_cache.get(path)
         if url is None:
+            _check_encodable(path)
             url = URL(self._base_url + path.lstrip("/"), encoded=False)
             if len(self._url_cache) < 512:
                 self._url_cache[path] = url
@@ -234,6 +243,7 @@ class BaseAsyncClient:
                     for existing in [k for k in headers if k.lower() == lower]:
                         del headers[existing]
                     if not isinstance(value, Omit):
+                        _check_encodable(value)
                         headers[name] = value
             extra_query = options.get("extra_query")
             if extra_query:
@@ -244,6 +254,14 @@ class BaseAsyncClient:
             t = options.get("timeout", self._timeout)
             if not isinstance(t, NotGiven):
                 timeout = coerce_timeout(t)
+        if params:
+            for key, value in params.items():
+                _check_encodable(key)
+                if isinstance(value, (list, tuple)):
+                    for item in value:
+                        _check_encodable(item)
+                else:
+                    _check_encodable(value)
         data = encode_body(body) if body is not None else None
         if data is not None:
             headers["Content-Type"] = "application/json"

@@ -2,11 +2,14 @@
 
 orjson (like msgspec) writes NaN and Infinity as `null`, silently changing what the caller asked
 for; the official SDK refuses them (`json.dumps(allow_nan=False)`) before sending. We check floats
-ourselves and raise `ValueError` before any I/O. Lone surrogates raise too (orjson refuses them).
+ourselves and raise `ValueError` before any I/O. Whatever orjson refuses (lone surrogates, ints
+beyond 64 bits) goes through the SDK's own encoder, stdlib `json`, so the result is the SDK's:
+the same bytes, or the same exception (`UnicodeEncodeError` for a lone surrogate).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -19,21 +22,33 @@ __all__ = ["encode_body", "to_jsonable"]
 
 def to_jsonable(obj: Any) -> Any:
     """orjson's `default` hook: API objects (oxide Structs, pydantic models) the caller passes back
-    in a request, e.g. an assistant message appended to the history."""
+    in a request, e.g. an assistant message appended to the history.
+
+    What it returns is checked for NaN/inf too: orjson would write those as `null`."""
+    if isinstance(obj, float):  # a float subclass (numpy.float64): orjson takes exact floats only
+        value = float(obj)
+        _check_finite(value)
+        return value
     to_dict = getattr(obj, "to_dict", None)
     if to_dict is not None:
-        return to_dict()
-    model_dump = getattr(obj, "model_dump", None)
-    if model_dump is not None:
-        return model_dump(mode="json", exclude_unset=True, by_alias=True)
-    if isinstance(obj, (NotGiven, Omit)):
-        return None
-    import msgspec  # a Struct without our base, a set, a Decimal...
+        result = to_dict()
+    else:
+        model_dump = getattr(obj, "model_dump", None)
+        if model_dump is not None:
+            result = model_dump(mode="json", exclude_unset=True, by_alias=True)
+        elif isinstance(obj, (NotGiven, Omit)):
+            return None
+        else:
+            import msgspec  # a Struct without our base, a set, a Decimal...
 
-    try:
-        return msgspec.to_builtins(obj)
-    except TypeError:
-        raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable") from None
+            try:
+                result = msgspec.to_builtins(obj)
+            except TypeError:
+                raise TypeError(
+                    f"Object of type {type(obj).__name__} is not JSON serializable"
+                ) from None
+    _check_finite(result)
+    return result
 
 
 def _check_finite(obj: Any) -> None:
@@ -65,10 +80,17 @@ def _check_finite(obj: Any) -> None:
 
 
 def encode_body(body: Any) -> bytes:
-    """JSON bytes for a request body. Raises ValueError (NaN/inf) or TypeError (unserialisable,
-    lone surrogate) before anything is sent."""
+    """JSON bytes for a request body. Raises before anything is sent, as the official SDK:
+    ValueError (NaN/inf), UnicodeEncodeError (a lone surrogate), TypeError (unserialisable)."""
     _check_finite(body)
     try:
         return orjson.dumps(body, default=to_jsonable)
     except orjson.JSONEncodeError as exc:
-        raise TypeError(f"Request body is not JSON serializable: {exc}") from exc
+        if isinstance(exc.__cause__, ValueError):  # NaN found by `to_jsonable`
+            raise exc.__cause__ from None
+        # Rare: let the SDK's encoder decide. It takes what orjson refuses needlessly (ints
+        # beyond 64 bits, non-str keys, nesting deeper than 254) and raises its own errors for
+        # the rest.
+        return json.dumps(
+            body, default=to_jsonable, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        ).encode()
