@@ -8,6 +8,7 @@ per-call CPU cost users pay, so work that does not depend on the call is done on
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -169,9 +170,11 @@ def _status_error(status: int, content: bytes, response: Response) -> APIError:
     text = content[:MAX_ERROR_BODY].decode("utf-8", "replace").strip()
     body: object = text
     try:
-        body = orjson.loads(text)
+        # stdlib json, as the SDK: orjson turns big ints into floats and refuses NaN and lone
+        # surrogate escapes, which would change `body` and the message. Error path only.
+        body = json.loads(text)
         message = f"Error code: {status} - {body}"
-    except orjson.JSONDecodeError:
+    except Exception:
         message = text or f"Error code: {status}"
     return make_status_error(message, body=body, response=response)
 
@@ -183,8 +186,6 @@ def _decode_body(cast_to: Any, content: bytes, response: Response) -> Any:
         # msgspec refuses a few things stdlib json accepts (lone surrogate escapes, 1e400):
         # give those a second chance before calling the body invalid.
         try:
-            import json
-
             return _models.convert(cast_to, json.loads(content))
         except Exception:
             pass

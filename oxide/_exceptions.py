@@ -20,7 +20,7 @@ Foreign exceptions (aiohttp, msgspec, OSError) are translated in one place,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from ._http import Request, Response
 
@@ -54,12 +54,6 @@ class OpenAIError(Exception):
     pass
 
 
-def _opt_str(value: Any) -> str | None:
-    # The official SDK keeps whatever the server sent (lenient construct); so do we, but a
-    # non-str `code` (seen: ints) must not break building the error.
-    return value if value is None or isinstance(value, str) else str(value)
-
-
 class APIError(OpenAIError):
     message: str
     request: Request
@@ -75,9 +69,11 @@ class APIError(OpenAIError):
         self.message = message
         self.body = body
         if isinstance(body, dict):
-            self.code = _opt_str(body.get("code"))
-            self.param = _opt_str(body.get("param"))
-            self.type = _opt_str(body.get("type"))
+            # Whatever the server sent, as the SDK's lenient `construct_type` keeps it: a
+            # non-str `code` (seen: ints) stays an int.
+            self.code = body.get("code")
+            self.param = body.get("param")
+            self.type = body.get("type")
         else:
             self.code = None
             self.param = None
