@@ -1,0 +1,73 @@
+"""The one place that decides which twin of each hot path runs.
+
+Every hot path is a pair: ``_<name>_py.py`` (pure Python, the specification) and
+``_<name>_c.pyx`` (Cython, the same names and signatures). The compiled twin is used unless
+
+* ``OXIDE_NO_EXTENSIONS`` is set to anything but ``""`` or ``"0"``,
+* the interpreter is not CPython, or
+* the compiled module is not there (``ImportError``: e.g. an install that could not compile).
+
+``IMPLEMENTATION`` says what runs: ``"c"`` when every compiled twin loaded, else ``"py"``.
+The ``*Py`` / ``*C`` aliases name both twins for tests and benchmarks (``*C`` is ``None`` when
+the compiled twin is not loaded). Type checkers see the Python twins' signatures only.
+
+A new pair is added with one ``_select()`` call and its names below.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal
+
+__all__ = (
+    "IMPLEMENTATION",
+    "NO_EXTENSIONS",
+    "SSEDecoder",
+    "SSEDecoderC",
+    "SSEDecoderPy",
+    "ServerSentEvent",
+)
+
+
+def _env_disables(value: str | None) -> bool:
+    """Whether an ``OXIDE_NO_EXTENSIONS`` value forces the pure-Python twins."""
+    return value not in (None, "", "0")
+
+
+NO_EXTENSIONS: bool = (
+    _env_disables(os.environ.get("OXIDE_NO_EXTENSIONS")) or sys.implementation.name != "cpython"
+)
+
+_missing: list[str] = []  # compiled twins that were wanted but did not import
+
+
+def _select(name: str) -> tuple[ModuleType, ModuleType | None]:
+    """Import the ``name`` pair: (the Python twin, the compiled twin or None)."""
+    py = import_module(f"{__name__}._{name}_py")
+    if NO_EXTENSIONS:
+        return py, None
+    try:
+        return py, import_module(f"{__name__}._{name}_c")
+    except ImportError:
+        _missing.append(name)
+        return py, None
+
+
+if TYPE_CHECKING:
+    from ._sse_py import ServerSentEvent as ServerSentEvent
+    from ._sse_py import SSEDecoder as SSEDecoder
+    from ._sse_py import SSEDecoder as SSEDecoderPy
+
+    SSEDecoderC: type[SSEDecoder] | None
+else:
+    _sse_py, _sse_c = _select("sse")
+    _sse = _sse_c or _sse_py
+    SSEDecoder = _sse.SSEDecoder
+    ServerSentEvent = _sse.ServerSentEvent
+    SSEDecoderPy = _sse_py.SSEDecoder
+    SSEDecoderC = _sse_c and _sse_c.SSEDecoder
+
+IMPLEMENTATION: Literal["c", "py"] = "py" if NO_EXTENSIONS or _missing else "c"
