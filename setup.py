@@ -19,9 +19,10 @@ MODULES = ["oxide._speedups._sse_c"]
 
 
 def _extensions() -> list[Extension]:
-    if os.environ.get("OXIDE_NO_EXTENSIONS"):
+    # Same reading as oxide/_speedups/__init__.py: unset, "" and "0" mean "not set".
+    if os.environ.get("OXIDE_NO_EXTENSIONS", "0") not in ("", "0"):
         return []
-    required = bool(os.environ.get("OXIDE_REQUIRE_EXTENSIONS"))
+    required = os.environ.get("OXIDE_REQUIRE_EXTENSIONS", "0") not in ("", "0")
     try:
         from Cython.Build import cythonize
     except ImportError:
