@@ -305,7 +305,7 @@ def main(requested: str | None = None) -> int:
         total_wall = sum(timings.last(step)[0] for step in timings.steps)
         total_cpu = sum(timings.last(step)[1] for step in timings.steps)
         print(
-            f"\ntotal ({primary}, first run, incl. connecting): "
+            f"\ntotal ({primary}, first run, incl. connecting and lazy imports): "
             f"wall {_ms(total_wall)} | cpu {_ms(total_cpu)}"
         )
 
@@ -319,7 +319,9 @@ def main(requested: str | None = None) -> int:
                 for runs in per_client[name].steps.values():
                     del runs[0]  # warm-up
             print(f"\nclient-side time per step, median of {COMPARE_RUNS} runs (wall | cpu):")
-            header = f"  {'step':<18}" + "".join(f"{name + '.AsyncOpenAI':>32}" for name in clients)
+            header = f"  {'step':<18}" + "".join(
+                f"   {name + '.AsyncOpenAI':^23}" for name in clients
+            )
             print(header)
             for step in timings.steps:
                 row = f"  {step:<18}"

@@ -818,6 +818,12 @@ class MockOpenAI:
         _check_number(body, "frequency_penalty", -2, 2)
         max_tokens = _positive_int(body, "max_completion_tokens", "max_tokens")
         n = _positive_int(body, "n") or 1
+        if body.get("stream_options") is not None and not body.get("stream"):
+            raise APIError(
+                400,
+                "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                param="stream_options",
+            )
         plan = _plan_chat(body)
         top = _top_logprobs(body)
         completion_id = "chatcmpl-" + _rand(29)
