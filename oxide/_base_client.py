@@ -46,13 +46,44 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_bump_generation)
 
 
-def _abandon(session: aiohttp.ClientSession) -> None:
-    """Forget a session whose loop is gone (closed loop, forked child) without touching its
-    sockets, and without aiohttp's "Unclosed client session" warning at GC."""
+def _raw_socket(transport: Any) -> Any:
+    # The socket under a selector transport, or under the TCP transport beneath TLS.
+    sock = getattr(transport, "_sock", None)
+    if sock is None:
+        inner = getattr(getattr(transport, "_ssl_protocol", None), "_transport", None)
+        return (inner, getattr(inner, "_sock", None))
+    return (transport, sock)
+
+
+def _abandon(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | None) -> None:
+    """Let go of a session without awaiting anything and without aiohttp's "Unclosed client
+    session" complaint.
+
+    With its loop alive, the connector is closed from inside that loop (a plain callback, no
+    coroutine). With its loop closed, or in a forked child, the file descriptors are closed
+    directly: that releases this process's reference only, sending no FIN while a parent still
+    holds the socket and no TLS close_notify on a connection the parent may be using.
+    """
     connector = session._connector
-    if connector is not None:
-        connector._closed = True
     session._connector = None
+    if connector is None or connector._closed:
+        return
+    if loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(connector._close)
+        return
+    connector._closed = True
+    protos = [p for conns in connector._conns.values() for p, _ in conns]
+    protos.extend(connector._acquired)
+    for proto in protos:
+        try:
+            transport, sock = _raw_socket(proto.transport)
+            if sock is not None:
+                sock.close()
+                transport._sock = None  # its __del__ must not close (or warn about) it again
+        except Exception:  # best effort: never raise from cleanup
+            pass
+    connector._conns.clear()
+    connector._acquired.clear()
 
 
 class SessionHolder:
@@ -98,7 +129,7 @@ class SessionHolder:
                 "The aiohttp session passed as http_client belongs to another event loop."
             )
         if session is not None:
-            _abandon(session)
+            self._let_go(session)
         self._session = new_session(
             limit=self._limit, limit_per_host=self._limit_per_host, trust_env=self._trust_env
         )
@@ -112,7 +143,7 @@ class SessionHolder:
         if session is None or not self._owned:
             return
         if self._generation != _fork_generation:
-            _abandon(session)
+            self._let_go(session)
             return
         try:
             running = asyncio.get_running_loop()
@@ -121,19 +152,23 @@ class SessionHolder:
         if self._loop is running:
             await session.close()
         else:
-            _abandon(session)
+            self._let_go(session)
 
     @property
     def session(self) -> aiohttp.ClientSession | None:
         return self._session
 
+    def _let_go(self, session: aiohttp.ClientSession) -> None:
+        same_process = self._generation == _fork_generation
+        _abandon(session, self._loop if same_process else None)
+
     def __del__(self) -> None:
-        # A client dropped without close(): forget the session without I/O, so that neither
-        # a coroutine is scheduled on some loop nor aiohttp logs "Unclosed client session"
-        # through a loop that may be closed. Idle sockets are closed by their own GC.
+        # A client dropped without close(): let the session go without awaiting anything, so
+        # no coroutine is scheduled on some loop (openai/openai-python#1254) and aiohttp does
+        # not log "Unclosed client session" through a loop that may be closed.
         session = self._session
         if session is not None and self._owned and not session.closed:
-            _abandon(session)
+            self._let_go(session)
 
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "extra_body", "timeout")

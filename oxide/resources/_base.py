@@ -49,9 +49,18 @@ class ParamSpec:
         allowed: set[str] = set()
         required: set[str] | None = None
         for td in self._loader():
-            keys = set(td.__required_keys__) | set(td.__optional_keys__)
-            allowed |= keys
-            req = set(td.__required_keys__) - {"stream"}
+            annotations = td.__annotations__
+            allowed |= set(annotations)
+            # Under `from __future__ import annotations` typing cannot see `Required[...]` in
+            # the (string) annotations, so `__required_keys__` is wrong; read the text.
+            req = {
+                name
+                for name, ann in annotations.items()
+                if getattr(ann, "__forward_arg__", ann if isinstance(ann, str) else "").startswith(
+                    "Required["
+                )
+            }
+            req.discard("stream")
             required = req if required is None else required & req
         self._required = frozenset(required or ())
         self._allowed = frozenset(allowed)
