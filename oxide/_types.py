@@ -76,6 +76,11 @@ class Timeout:
 
     __slots__ = ("connect", "read", "write", "pool")
 
+    connect: float | None
+    read: float | None
+    write: float | None
+    pool: float | None
+
     def __init__(
         self,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,

@@ -70,7 +70,7 @@ class _PageBase(Generic[_T]):
 class SyncPage(_PageBase[_T]):
     """A page that is the whole list (`GET /models`)."""
 
-    def __iter__(self) -> Iterator[_T]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[_T]:
         page: SyncPage[_T] | None = self
         while page is not None:
             yield from page.data
@@ -120,7 +120,7 @@ class AsyncCursorPage(AsyncPage[_T]):
 
 def decode_page(page_cls: type[_PageBase[_T]], item_type: Any, content: bytes) -> _PageBase[_T]:
     env = _envelope_decoder.decode(content)
-    items = _models.decode(list[item_type], env.data)  # type: ignore[valid-type]
+    items: list[_T] = _models.decode(list[item_type], env.data)
     return page_cls(items, object=env.object, has_more=env.has_more)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import binascii
 import sys
 from array import array
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import msgspec
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .._types import RequestOptions
     from ..types.embedding_create_params import EmbeddingCreateParams
 
-    class CreateArgs(EmbeddingCreateParams, RequestOptions, total=False):  # type: ignore[misc]
+    class CreateArgs(EmbeddingCreateParams, RequestOptions, total=False):
         pass
 
 
@@ -69,12 +69,15 @@ def _floats(item: str | list[float]) -> list[float]:
 def _from_wire(wire: _WireResponse) -> CreateEmbeddingResponse:
     if not wire.data:
         raise ValueError("No embedding data received")
+    # The wire struct keeps `object` an open str and `usage` optional (lenient decoding);
+    # the public types declare the documented values.
     data = [
-        Embedding(embedding=_floats(e.embedding), index=e.index, object=e.object) for e in wire.data
-    ]  # type: ignore[arg-type]
+        Embedding(embedding=_floats(e.embedding), index=e.index, object=cast(Any, e.object))
+        for e in wire.data
+    ]
     return CreateEmbeddingResponse(
-        data=data, model=wire.model, object=wire.object, usage=wire.usage
-    )  # type: ignore[arg-type]
+        data=data, model=wire.model, object=cast(Any, wire.object), usage=cast(Any, wire.usage)
+    )
 
 
 class AsyncEmbeddings(AsyncAPIResource):

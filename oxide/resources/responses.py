@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .._types import RequestOptions
     from ..types.responses.response_create_params import ResponseCreateParamsBase
 
-    class CreateArgs(ResponseCreateParamsBase, RequestOptions, total=False):  # type: ignore[misc]
+    class CreateArgs(ResponseCreateParamsBase, RequestOptions, total=False):
         pass
 
 

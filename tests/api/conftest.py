@@ -33,7 +33,9 @@ def completion(content: str = "Hello!", **extra: Any) -> dict[str, Any]:
     return body
 
 
-def chunk(delta: dict[str, Any], finish_reason: str | None = None, index: int = 0) -> dict[str, Any]:
+def chunk(
+    delta: dict[str, Any], finish_reason: str | None = None, index: int = 0
+) -> dict[str, Any]:
     return {
         "id": "chatcmpl-1",
         "object": "chat.completion.chunk",
@@ -128,7 +130,9 @@ def serve_in_thread() -> Iterator[str]:
         holder["url"] = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/v1"  # type: ignore[union-attr]
         started.set()
 
-    thread = threading.Thread(target=lambda: (loop.run_until_complete(main()), loop.run_forever()), daemon=True)
+    thread = threading.Thread(
+        target=lambda: (loop.run_until_complete(main()), loop.run_forever()), daemon=True
+    )
     thread.start()
     started.wait(10)
     yield holder["url"]

@@ -22,7 +22,9 @@ def stream_handler(parts: list[bytes], rec: Recorder | None = None, *, split: in
     async def handler(request: web.Request) -> web.StreamResponse:
         if rec is not None:
             await rec.record(request)
-        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream", "x-request-id": "req_s"})
+        resp = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "x-request-id": "req_s"}
+        )
         await resp.prepare(request)
         payload = b"".join(parts)
         if split:
@@ -49,7 +51,9 @@ def content_parts(words: list[str]) -> list[bytes]:
 async def test_stream_yields_typed_chunks_in_order(serve, split: int) -> None:
     words = ["Hel", "lo", ", ", "wörld", " 👋"]
     rec = Recorder()
-    url = await serve({("POST", "/v1/chat/completions"): stream_handler(content_parts(words), rec, split=split)})
+    url = await serve(
+        {("POST", "/v1/chat/completions"): stream_handler(content_parts(words), rec, split=split)}
+    )
     async with oxide.AsyncOpenAI(api_key="sk-test", base_url=url) as client:
         stream = await client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
         chunks = [c async for c in stream]
@@ -71,7 +75,12 @@ async def test_stream_connection_is_reused_after_done(serve) -> None:
     async with oxide.AsyncOpenAI(api_key="sk-test", base_url=url) as client:
         for _ in range(3):
             stream = await client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
-            assert [c.choices[0].delta.content async for c in stream if c.choices] == ["", "a", "b", None]
+            assert [c.choices[0].delta.content async for c in stream if c.choices] == [
+                "",
+                "a",
+                "b",
+                None,
+            ]
         assert acquired(client) == 0
 
 
@@ -79,7 +88,9 @@ async def test_breaking_out_early_closes_without_leak(serve) -> None:
     parts = content_parts([f"w{i}" for i in range(200)])
     url = await serve({("POST", "/v1/chat/completions"): stream_handler(parts)})
     async with oxide.AsyncOpenAI(api_key="sk-test", base_url=url) as client:
-        async with await client.chat.completions.create(model="m", messages=MESSAGES, stream=True) as stream:
+        async with await client.chat.completions.create(
+            model="m", messages=MESSAGES, stream=True
+        ) as stream:
             async for c in stream:
                 if c.choices[0].delta.content == "w3":
                     break

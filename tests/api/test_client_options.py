@@ -18,7 +18,9 @@ MESSAGES = [{"role": "user", "content": "hi"}]
 def chat_server(rec: Recorder, body=None, headers=None):
     async def handler(request: web.Request) -> web.Response:
         await rec.record(request)
-        return web.json_response(body or completion(), headers=headers or {"x-request-id": "req_123"})
+        return web.json_response(
+            body or completion(), headers=headers or {"x-request-id": "req_123"}
+        )
 
     return {("POST", "/v1/chat/completions"): handler}
 
@@ -131,7 +133,9 @@ async def test_bad_arguments_fail_before_sending(serve) -> None:
         with pytest.raises(TypeError, match="missing required keyword argument"):
             await client.chat.completions.create(model="m")  # type: ignore[call-overload]
         with pytest.raises(ValueError, match="not JSON compliant"):
-            await client.chat.completions.create(model="m", messages=MESSAGES, temperature=float("nan"))
+            await client.chat.completions.create(
+                model="m", messages=MESSAGES, temperature=float("nan")
+            )
     assert rec.requests == []
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import json
 import struct
 
 import pytest
@@ -26,10 +25,19 @@ def embedding_server(rec: Recorder):
         fmt = entry["body"].get("encoding_format", "float")
         data = []
         for i, vec in enumerate(VECTORS[: len(entry["body"]["input"])]):
-            emb = base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode() if fmt == "base64" else vec
+            emb = (
+                base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode()
+                if fmt == "base64"
+                else vec
+            )
             data.append({"object": "embedding", "index": i, "embedding": emb})
         return web.json_response(
-            {"object": "list", "data": data, "model": "text-embedding-3-small", "usage": {"prompt_tokens": 2, "total_tokens": 2}},
+            {
+                "object": "list",
+                "data": data,
+                "model": "text-embedding-3-small",
+                "usage": {"prompt_tokens": 2, "total_tokens": 2},
+            },
             headers={"x-request-id": "req_emb"},
         )
 
@@ -60,7 +68,9 @@ async def test_embeddings_explicit_formats_are_returned_as_sent(serve) -> None:
         floats = await client.embeddings.create(model="m", input=["a"], encoding_format="float")
         b64 = await client.embeddings.create(model="m", input=["a"], encoding_format="base64")
     assert floats.data[0].embedding == VECTORS[0]
-    assert isinstance(b64.data[0].embedding, str)  # as the official SDK: explicit base64 stays a str
+    assert isinstance(
+        b64.data[0].embedding, str
+    )  # as the official SDK: explicit base64 stays a str
     assert rec.requests[0]["body"]["encoding_format"] == "float"
 
 
@@ -124,9 +134,29 @@ async def test_responses_create_decodes_items_and_keeps_unknown_ones(serve) -> N
 
 async def test_responses_stream_yields_typed_events(serve) -> None:
     events = [
-        {"type": "response.created", "sequence_number": 0, "response": {**response_payload(), "status": "in_progress", "output": []}},
-        {"type": "response.output_text.delta", "sequence_number": 1, "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": "Hi", "logprobs": []},
-        {"type": "response.output_text.delta", "sequence_number": 2, "item_id": "msg_1", "output_index": 0, "content_index": 0, "delta": " there", "logprobs": []},
+        {
+            "type": "response.created",
+            "sequence_number": 0,
+            "response": {**response_payload(), "status": "in_progress", "output": []},
+        },
+        {
+            "type": "response.output_text.delta",
+            "sequence_number": 1,
+            "item_id": "msg_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": "Hi",
+            "logprobs": [],
+        },
+        {
+            "type": "response.output_text.delta",
+            "sequence_number": 2,
+            "item_id": "msg_1",
+            "output_index": 0,
+            "content_index": 0,
+            "delta": " there",
+            "logprobs": [],
+        },
         {"type": "response.keep_alive_v2", "sequence_number": 3},
         {"type": "response.completed", "sequence_number": 4, "response": response_payload()},
     ]
@@ -162,7 +192,14 @@ async def test_models_list_retrieve_and_not_found(serve) -> None:
             if m["id"] == mid:
                 return web.json_response(m)
         return web.json_response(
-            {"error": {"message": f"The model '{mid}' does not exist", "type": "invalid_request_error", "param": "model", "code": "model_not_found"}},
+            {
+                "error": {
+                    "message": f"The model '{mid}' does not exist",
+                    "type": "invalid_request_error",
+                    "param": "model",
+                    "code": "model_not_found",
+                }
+            },
             status=404,
             headers={"x-request-id": "req_404"},
         )
@@ -182,6 +219,8 @@ async def test_models_list_retrieve_and_not_found(serve) -> None:
         assert err.code == "model_not_found"
         assert err.param == "model"
         assert err.type == "invalid_request_error"
-        assert isinstance(err.body, dict) and err.body["message"] == "The model 'nope' does not exist"
+        assert (
+            isinstance(err.body, dict) and err.body["message"] == "The model 'nope' does not exist"
+        )
         with pytest.raises(ValueError, match="non-empty"):
             await client.models.retrieve("")

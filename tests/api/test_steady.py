@@ -47,7 +47,11 @@ async def test_chat_completion(client: oxide.AsyncOpenAI) -> None:
                     "role": "assistant",
                     "content": None,
                     "tool_calls": [
-                        {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'}}
+                        {
+                            "id": "call_1",
+                            "type": "function",
+                            "function": {"name": "get_weather", "arguments": '{"city":"Paris"}'},
+                        }
                     ],
                 },
                 {"role": "tool", "tool_call_id": "call_1", "content": "18C"},
@@ -80,7 +84,14 @@ async def test_responses(client: oxide.AsyncOpenAI) -> None:
             input=[{"role": "user", "content": "hi"}],
             instructions="Be brief.",
             max_output_tokens=64,
-            tools=[{"type": "function", "name": "f", "parameters": {"type": "object", "properties": {}}, "strict": False}],
+            tools=[
+                {
+                    "type": "function",
+                    "name": "f",
+                    "parameters": {"type": "object", "properties": {}},
+                    "strict": False,
+                }
+            ],
         )
         assert isinstance(result, Response)
         stream = await client.responses.create(model="gpt-4o", input="hi", stream=True)
@@ -110,5 +121,7 @@ async def test_spec_violation_is_rejected(client: oxide.AsyncOpenAI) -> None:
     async with client:
         with pytest.raises(oxide.BadRequestError):
             await client.chat.completions.create(
-                model="gpt-4o", messages=[{"role": "user", "content": "hi"}], extra_body={"temperature": "hot"}
+                model="gpt-4o",
+                messages=[{"role": "user", "content": "hi"}],
+                extra_body={"temperature": "hot"},
             )

@@ -95,12 +95,16 @@ def test_exit_without_close_prints_nothing(serve_in_thread: str) -> None:
 
 def test_sync_stream(serve_in_thread: str) -> None:
     with oxide.OpenAI(api_key="k", base_url=serve_in_thread) as client:
-        with client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}], stream=True) as stream:
+        with client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "x"}], stream=True
+        ) as stream:
             text = "".join(c.choices[0].delta.content or "" for c in stream)
         assert text == "".join(f"t{i} " for i in range(50))
         # Closing early from the calling thread releases the connection.
-        stream = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}], stream=True)
+        stream = client.chat.completions.create(
+            model="m", messages=[{"role": "user", "content": "x"}], stream=True
+        )
         assert next(iter(stream)).choices[0].delta.content == "t0 "
         stream.close()
         r = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
-        assert __import__('json').loads(r.to_json())["choices"][0]["message"]["content"] == "Hello!"
+        assert __import__("json").loads(r.to_json())["choices"][0]["message"]["content"] == "Hello!"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..._types import RequestOptions
     from ...types.chat.completion_create_params import CompletionCreateParamsBase
 
-    class CreateArgs(CompletionCreateParamsBase, RequestOptions, total=False):  # type: ignore[misc]
+    class CreateArgs(CompletionCreateParamsBase, RequestOptions, total=False):
         pass
 
 
