@@ -351,12 +351,12 @@ class BaseAsyncClient:
         if cast_to is bytes:
             return content
         obj = _decode_body(cast_to, content, response)
-        request_id = resp.headers.get("x-request-id")
-        if request_id is not None:
-            try:
-                obj._request_id = request_id
-            except AttributeError:
-                pass
+        # Always set, None included, as the SDK's `add_request_id`: reading `_request_id` on
+        # a response without the header gives None, not AttributeError.
+        try:
+            obj._request_id = resp.headers.get("x-request-id")
+        except AttributeError:
+            pass
         return obj
 
     async def _open_stream(

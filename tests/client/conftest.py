@@ -310,6 +310,31 @@ def chunk(data: bytes) -> bytes:
     return b"%x\r\n" % len(data) + data + b"\r\n"
 
 
+# -- the public API calls the matrix drives ---------------------------------------------------------
+
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
+async def get_model(client: oxide.AsyncOpenAI, **options: Any) -> Any:
+    """`client.models.retrieve("gpt-test")`: GET /models/gpt-test."""
+    return await client.models.retrieve("gpt-test", **options)
+
+
+async def create(client: oxide.AsyncOpenAI, **params: Any) -> Any:
+    """`client.chat.completions.create(...)`: POST /chat/completions."""
+    params = {"model": "gpt-test", "messages": MESSAGES, **params}
+    return await client.chat.completions.create(**params)
+
+
+async def create_stream(client: oxide.AsyncOpenAI, **params: Any) -> Any:
+    """`client.chat.completions.create(..., stream=True)`."""
+    return await create(client, stream=True, **params)
+
+
+def contents(chunks: list[Any]) -> list[str | None]:
+    return [c.choices[0].delta.content for c in chunks]
+
+
 # -- clients ------------------------------------------------------------------------------------
 
 

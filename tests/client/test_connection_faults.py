@@ -21,12 +21,17 @@ import oxide
 from .conftest import (
     API_KEY,
     BACKOFF_0,
+    MESSAGES,
     SLACK,
     acquired,
     chat_chunk,
     chat_completion,
     chunk,
+    contents,
+    create,
+    create_stream,
     free_port,
+    get_model,
     http_head,
     http_response,
     model_obj,
@@ -34,23 +39,7 @@ from .conftest import (
     sse,
 )
 
-MESSAGES = [{"role": "user", "content": "hi"}]
 COMPLETION = orjson.dumps(chat_completion())
-
-
-async def create(client: oxide.AsyncOpenAI, **params: Any) -> Any:
-    """POST /chat/completions through the public API."""
-    body = {"model": "gpt-test", "messages": MESSAGES, **params}
-    return await client._request("POST", "chat/completions", dict, body=body)
-
-
-async def create_stream(client: oxide.AsyncOpenAI) -> Any:
-    body = {"model": "gpt-test", "messages": MESSAGES, "stream": True}
-    return await client._request("POST", "chat/completions", dict, body=body, stream=True)
-
-
-async def get_model(client: oxide.AsyncOpenAI) -> Any:
-    return await client._request("GET", "models/gpt-test", dict)
 
 
 def in_backoff(seconds: float) -> bool:
@@ -117,7 +106,7 @@ async def test_c2_rst_before_headers_post_retried_then_connection_error(raw_serv
     assert isinstance(err.__cause__, aiohttp.ClientOSError)
     # At-least-once: the server read the request both times (aiohttp never retries POST).
     assert server.retry_counts == ["0", "1"]
-    assert [a.json()["model"] for a in server.attempts] == ["gpt-test", "gpt-test"]
+    assert [a.json() for a in server.attempts] == [{"model": "gpt-test", "messages": MESSAGES}] * 2
     assert in_backoff(server.gaps[0]), server.gaps
     assert acquired(client) == 0
 
@@ -127,7 +116,7 @@ async def test_c2_rst_then_success(raw_server, make_client):
     server = await raw_server(reset_first(1))
     client = make_client(server.url, max_retries=1)
     result = await create(client)
-    assert result["id"] == "chatcmpl-1"
+    assert result.id == "chatcmpl-1"
     assert server.retry_counts == ["0", "1"]
     assert acquired(client) == 0
 
@@ -173,7 +162,7 @@ async def test_c3_stale_keepalive_post_is_retried_by_oxide(raw_server, make_clie
     t0 = time.monotonic()
     result = await create(client)
     elapsed = time.monotonic() - t0
-    assert result["id"] == "chatcmpl-1"
+    assert result.id == "chatcmpl-1"
     assert server.retry_counts == ["0", "0", "1"]
     assert server.connections == 2
     assert in_backoff(elapsed), elapsed  # oxide's own retry, with its backoff
@@ -256,7 +245,7 @@ async def test_c4_truncated_body_then_success(raw_server, make_client, kind):
     server = await raw_server(truncated(kind, 1))
     client = make_client(server.url, max_retries=1)
     result = await get_model(client)
-    assert result["id"] == "gpt-test"
+    assert result.id == "gpt-test"
     assert server.retry_counts == ["0", "1"]
     assert acquired(client) == 0
 
@@ -282,8 +271,8 @@ async def test_c5_break_mid_stream_raises_typed_error_not_retried(raw_server, ma
     got = []
     with pytest.raises(oxide.APIConnectionError) as info:
         async for item in stream:
-            got.append(item["choices"][0]["delta"]["content"])
-    assert got == ["a", "b"]  # the partial event is dropped
+            got.append(item)
+    assert contents(got) == ["a", "b"]  # the partial event is dropped
     assert isinstance(info.value.__cause__, (aiohttp.ClientPayloadError, aiohttp.ClientOSError))
     assert not isinstance(info.value, oxide.APITimeoutError)
     assert server.count == 1  # a stream that has yielded events is never re-requested

@@ -20,30 +20,14 @@ from .conftest import (
     API_KEY,
     acquired,
     chat_chunk,
+    contents,
+    create_stream,
     error_body,
+    get_model,
     json_response,
     model_obj,
     sse,
 )
-
-MESSAGES = [{"role": "user", "content": "hi"}]
-
-
-async def get_model(client: oxide.AsyncOpenAI, **options: Any) -> Any:
-    """GET /models/gpt-test through the public API, decoded."""
-    return await client._request("GET", "models/gpt-test", dict, options=options or None)
-
-
-async def create_stream(client: oxide.AsyncOpenAI, **options: Any) -> Any:
-    """POST /chat/completions with stream=True through the public API."""
-    return await client._request(
-        "POST",
-        "chat/completions",
-        dict,
-        body={"model": "gpt-test", "messages": MESSAGES, "stream": True},
-        options=options or None,
-        stream=True,
-    )
 
 
 async def sdk_error(url: str) -> openai.APIError:
@@ -200,7 +184,8 @@ async def test_b5_json_with_a_non_json_content_type_is_decoded(web_server, make_
     server = await web_server(raw(200, orjson.dumps(model_obj()), "text/plain"))
     client = make_client(server.url)
     result = await get_model(client)
-    assert result["id"] == "gpt-test"
+    assert result.id == "gpt-test"
+    assert result._request_id == "req_0"
 
 
 @pytest.mark.asyncio
@@ -237,7 +222,7 @@ async def test_s11_stream_request_status_error_retried_before_iterating(
     client = make_client(server.url)
     stream = await create_stream(client)
     items = [item async for item in stream]
-    assert [i["choices"][0]["delta"]["content"] for i in items] == ["hel", "lo"]
+    assert contents(items) == ["hel", "lo"]
     assert server.retry_counts == ["0", "1", "2"]
     assert all(a.headers["Accept"] == "text/event-stream" for a in server.attempts)
     assert acquired(client) == 0
@@ -314,6 +299,17 @@ async def test_b6_stream_answered_with_a_json_completion(web_server, make_client
     assert acquired(client) == 0
 
 
+@pytest.mark.asyncio
+async def test_request_id_is_none_without_the_header(web_server, make_client):
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        return json_response(model_obj())
+
+    server = await web_server(handler)
+    client = make_client(server.url)
+    result = await get_model(client)
+    assert result._request_id is None  # as the SDK: None, not AttributeError
+
+
 # -- exception tree (PARITY §2.8) ---------------------------------------------------------------------
 
 
@@ -350,7 +346,7 @@ def test_sync_client_status_error(thread_server):
     server = thread_server(raw(404, SHAPES["full"]))
     with oxide.OpenAI(api_key=API_KEY, base_url=server.url) as client:
         with pytest.raises(oxide.NotFoundError) as info:
-            client._runner.run(client._engine._request("GET", "models/gpt-test", dict))
+            client.models.retrieve("gpt-test")
     err = info.value
     assert server.count == 1
     assert (err.status_code, err.request_id, err.code, err.param) == (404, "req_0", "nope", "model")

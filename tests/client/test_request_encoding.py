@@ -17,21 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openai._utils._json import openapi_dumps
 
-import oxide
 from oxide._json import encode_body
 
-from .conftest import chat_completion, http_response
-
-MESSAGES = [{"role": "user", "content": "hi"}]
-
-
-async def create(client: oxide.AsyncOpenAI, **params: Any) -> Any:
-    """POST /chat/completions through the public API."""
-    options = {k: params.pop(k) for k in ("extra_body", "extra_headers") if k in params}
-    body = {"model": "gpt-test", "messages": MESSAGES, **params}
-    return await client._request(
-        "POST", "chat/completions", bytes, body=body, options=options or None
-    )
+from .conftest import MESSAGES, chat_completion, create, get_model, http_response
 
 
 async def ok_server(raw_server):
@@ -141,7 +129,7 @@ async def test_b8_lone_surrogate_in_path_raises_before_any_io(raw_server, make_c
     server = await ok_server(raw_server)
     client = make_client(server.url)
     with pytest.raises(UnicodeEncodeError):
-        await client._request("GET", "models/\ud800", bytes)
+        await client.models.retrieve("\ud800")
     assert server.connections == 0
 
 
@@ -152,13 +140,12 @@ async def test_b8_lone_surrogate_in_query_or_header_raises_before_any_io(
 ):
     server = await ok_server(raw_server)
     client = make_client(server.url)
-    if where == "query":
+    if where == "query":  # the HTTP layer's own query parameters
         call = client._request("GET", "models", bytes, query={"after": "x\ud800"})
+    elif where == "extra_query":
+        call = get_model(client, extra_query={"q": "\udfff"})
     else:
-        opts = {"extra_query": {"q": "\udfff"}} if where == "extra_query" else {}
-        if where == "extra_headers":
-            opts = {"extra_headers": {"X-Custom": "\ud800"}}
-        call = client._request("GET", "models", bytes, options=opts)
+        call = get_model(client, extra_headers={"X-Custom": "\ud800"})
     with pytest.raises(UnicodeEncodeError):
         await call
     assert server.connections == 0

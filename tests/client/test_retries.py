@@ -27,14 +27,10 @@ from .conftest import (
     BACKOFF_1,
     SLACK,
     error_body,
+    get_model,
     json_response,
     model_obj,
 )
-
-
-async def get_model(client: oxide.AsyncOpenAI, **options: Any) -> Any:
-    """GET /models/gpt-test through the public API."""
-    return await client._request("GET", "models/gpt-test", bytes, options=options or None)
 
 
 def fail_then_ok(
@@ -49,7 +45,7 @@ def fail_then_ok(
                 status=status,
                 headers={"x-request-id": f"req_{n}", **(headers or {})},
             )
-        return json_response(model_obj())
+        return json_response(model_obj(), headers={"x-request-id": f"req_{n}"})
 
     return handler
 
@@ -70,7 +66,8 @@ async def test_s1_retry_after_ms_then_success(web_server, make_client):
     server = await web_server(fail_then_ok(429, 2, {"retry-after-ms": "150"}))
     client = make_client(server.url)
     result = await get_model(client)
-    assert b'"gpt-test"' in result
+    assert result.id == "gpt-test"
+    assert result._request_id == "req_2"
     assert server.count == 3
     assert server.retry_counts == ["0", "1", "2"]
     # Exactly the server's delay: no jitter (which would only shorten it) and no backoff.
@@ -338,7 +335,7 @@ async def test_s7_timeout_and_conflict_retried(web_server, make_client, status, 
 async def test_s7_retry_then_success(web_server, make_client, status):
     server = await web_server(fail_then_ok(status, 2, {"retry-after-ms": "5"}))
     client = make_client(server.url)
-    assert b"gpt-test" in await get_model(client)
+    assert (await get_model(client)).id == "gpt-test"
     assert server.count == 3
 
 
@@ -404,8 +401,8 @@ async def test_s9_x_should_retry(web_server, make_client, status, hint, attempts
 def test_sync_client_retries_then_succeeds(thread_server):
     server = thread_server(fail_then_ok(429, 2, {"retry-after-ms": "30"}))
     with oxide.OpenAI(api_key="sk-test", base_url=server.url) as client:
-        result = client._runner.run(client._engine._request("GET", "models/gpt-test", bytes))
-    assert b"gpt-test" in result
+        result = client.models.retrieve("gpt-test")
+    assert result.id == "gpt-test"
     assert server.retry_counts == ["0", "1", "2"]
     assert all(0.03 - 0.005 <= gap < BACKOFF_0[0] for gap in server.gaps)
     assert all(a.headers["x-stainless-async"] == "false" for a in server.attempts)
@@ -415,7 +412,7 @@ def test_sync_client_gives_up_after_budget(thread_server):
     server = thread_server(always(503, {"retry-after-ms": "5"}))
     with oxide.OpenAI(api_key="sk-test", base_url=server.url, max_retries=1) as client:
         with pytest.raises(oxide.InternalServerError) as info:
-            client._runner.run(client._engine._request("GET", "models/gpt-test", bytes))
+            client.models.retrieve("gpt-test")
     assert info.value.status_code == 503
     assert server.retry_counts == ["0", "1"]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 import aiohttp
 import pytest
@@ -22,29 +21,14 @@ from .conftest import (
     SLACK,
     acquired,
     chat_chunk,
+    contents,
+    create_stream,
+    get_model,
     http_head,
     json_response,
     model_obj,
     sse,
 )
-
-MESSAGES = [{"role": "user", "content": "hi"}]
-
-
-async def get_model(client: oxide.AsyncOpenAI, **options: Any) -> Any:
-    return await client._request("GET", "models/gpt-test", dict, options=options or None)
-
-
-async def create_stream(client: oxide.AsyncOpenAI, **options: Any) -> Any:
-    body = {"model": "gpt-test", "messages": MESSAGES, "stream": True}
-    return await client._request(
-        "POST", "chat/completions", dict, body=body, options=options or None, stream=True
-    )
-
-
-def contents(items: list[Any]) -> list[str]:
-    return [i["choices"][0]["delta"].get("content") for i in items]
-
 
 # -- defaults and the mapping to aiohttp ------------------------------------------------------------------
 
@@ -125,7 +109,7 @@ async def test_c7_stall_then_success(web_server, make_client):
     server = await web_server(handler)
     client = make_client(server.url, max_retries=1, timeout=oxide.Timeout(5, read=0.2))
     result = await get_model(client)
-    assert result["id"] == "gpt-test"
+    assert result.id == "gpt-test"
     assert server.retry_counts == ["0", "1"]
 
 
@@ -161,7 +145,7 @@ async def test_c7_slow_but_steady_body_is_not_a_timeout(raw_server, make_client)
     t0 = time.monotonic()
     result = await get_model(client)
     assert time.monotonic() - t0 >= 0.6
-    assert result["id"] == "gpt-test"
+    assert result.id == "gpt-test"
 
 
 # -- C8: connect timeout ---------------------------------------------------------------------------------
@@ -274,7 +258,7 @@ async def test_c11_pool_exhaustion_times_out_and_never_hangs(web_server, make_cl
 
     await stream.close()
     assert acquired(client) == 0
-    assert (await get_model(client))["id"] == "gpt-test"
+    assert (await get_model(client)).id == "gpt-test"
     assert acquired(client) == 0
 
 
