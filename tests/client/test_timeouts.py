@@ -66,11 +66,11 @@ async def test_float_timeout_per_call_and_per_client(web_server, make_client):
         return json_response(model_obj())
 
     server = await web_server(handler)
-    client = make_client(server.url, timeout=7)
+    client = make_client(server.url, timeout=7.5)
     await get_model(client)
     await get_model(client, timeout=3.5)
     await get_model(client.with_options(timeout=oxide.Timeout(9, read=2)))
-    assert [a.headers["x-stainless-read-timeout"] for a in server.attempts] == ["7.0", "3.5", "2"]
+    assert [a.headers["x-stainless-read-timeout"] for a in server.attempts] == ["7.5", "3.5", "2"]
 
 
 # -- C7: stall before headers, or in the middle of a body ----------------------------------------------
