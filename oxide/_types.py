@@ -149,7 +149,7 @@ def coerce_timeout(value: Any) -> Timeout | None:
     if isinstance(value, Timeout):
         return value
     if isinstance(value, (int, float)):
-        return Timeout(float(value))
+        return Timeout(value)  # kept as given: the read-timeout header says "7", not "7.0"
     raise TypeError(
         f"timeout must be a float, an oxide.Timeout or None, not {type(value).__name__}"
     )
