@@ -34,10 +34,10 @@ import sys
 import tempfile
 import types
 import typing
-
-import typing_extensions
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import typing_extensions
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "oxide" / "types"
@@ -67,12 +67,63 @@ MIXINS = {
     ),
 }
 
+# Undeclared fields the API sends on almost every payload of some types. Declaring them at run
+# time keeps those payloads on the fast decode path (an unknown key otherwise sends the decode
+# through the slower extras-capturing path); `oxide._models` treats these "shadow" fields exactly
+# like extras: in `model_extra`, in `to_dict()` only when sent, invisible to type checkers.
+# * `obfuscation`: OpenAI pads streamed events with it (on by default,
+#   `stream_options.include_obfuscation`); declared on every class of these stream unions.
+# * `store`: echoed on every Response object (18 of the 20 Response examples of the spec).
+_STREAM_ROOTS = (
+    "openai.types.chat.chat_completion_chunk.ChatCompletionChunk",
+    "openai.types.responses.response_stream_event.ResponseStreamEvent",
+    "openai.types.responses.responses_server_event.ResponsesServerEvent",
+    "openai.types.beta.beta_response_stream_event.BetaResponseStreamEvent",
+    "openai.types.beta.beta_responses_server_event.BetaResponsesServerEvent",
+    "openai.types.realtime.realtime_server_event.RealtimeServerEvent",
+    "openai.types.beta.realtime.realtime_server_event.RealtimeServerEvent",
+    "openai.types.audio.transcription_stream_event.TranscriptionStreamEvent",
+    "openai.types.image_gen_stream_event.ImageGenStreamEvent",
+    "openai.types.image_edit_stream_event.ImageEditStreamEvent",
+)
+SHADOW_FIELDS: dict[str, tuple[str, ...]] = {
+    "obfuscation": _STREAM_ROOTS,
+    "store": ("openai.types.responses.response.Response",),
+}
+
+
+def shadow_classes() -> dict[type, tuple[str, ...]]:
+    found: dict[type, tuple[str, ...]] = {}
+
+    def expand(tp: object, name: str) -> None:
+        if isinstance(tp, type):
+            if name not in found.get(tp, ()):
+                found[tp] = (*found.get(tp, ()), name)
+            return
+        for arg in typing.get_args(tp):
+            if not isinstance(arg, (str, int)) and type(arg).__name__ != "PropertyInfo":
+                expand(arg, name)
+
+    for name, roots in SHADOW_FIELDS.items():
+        for path in roots:
+            module, _, attr = path.rpartition(".")
+            expand(getattr(importlib.import_module(module), attr), name)
+    return found
+
+
 # Client-support modules (not API objects) whose code is copied as it is.
 CODE_MODULES = {"openai.types.websocket_reconnection", "openai.types.websocket_connection_options"}
 
 # Names of `typing_extensions` that Python 3.10's `typing` lacks; oxide._models provides them.
 COMPAT = {"Required", "NotRequired", "TypedDict"}
-SHIMS = {"Literal": "OpenLiteral", "Union": "OpenUnion", "Annotated": "OpenAnnotated"}
+SHIMS = {
+    "Literal": "OpenLiteral",
+    "Union": "OpenUnion",
+    "Annotated": "OpenAnnotated",
+    "List": "OpenList",
+    "Dict": "OpenDict",
+    "Optional": "OpenOptional",
+}
 TYPING_NAMES = set(typing.__all__) | {"TypeAlias", "Annotated", "Literal"} | COMPAT
 BUILTINS = set(dir(builtins))
 
@@ -142,9 +193,13 @@ class Module:
             if has_models and has_dicts:
                 raise SystemExit(f"{self.name}: both models and TypedDicts")
             last = self.name.rpartition(".")[2]
-            self._plain = self.name in CODE_MODULES or has_dicts or (
-                not has_models
-                and (last.endswith(("_param", "_params")) or ".shared_params" in self.name)
+            self._plain = (
+                self.name in CODE_MODULES
+                or has_dicts
+                or (
+                    not has_models
+                    and (last.endswith(("_param", "_params")) or ".shared_params" in self.name)
+                )
             )
         return self._plain
 
@@ -294,7 +349,11 @@ class Imports:
             self.typing.add(name)
 
     def render(self) -> str:
-        pkg = self.module.out_name if self.module.is_package else self.module.out_name.rpartition(".")[0]
+        pkg = (
+            self.module.out_name
+            if self.module.is_package
+            else self.module.out_name.rpartition(".")[0]
+        )
         lines = ["from __future__ import annotations", ""]
         typing_names = set(self.typing)
         if self.type_checking or self.shims:
@@ -341,7 +400,10 @@ def is_docstring(node: ast.stmt) -> bool:
 
 
 def is_type_checking_if(node: ast.stmt) -> bool:
-    return isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+    return isinstance(node, ast.If) and ast.unparse(node.test) in (
+        "TYPE_CHECKING",
+        "typing.TYPE_CHECKING",
+    )
 
 
 @dataclass
@@ -351,14 +413,16 @@ class Stats:
     aliases: int = 0
     modules: int = 0
     fields: int = 0
+    shadowed: int = 0
 
 
 class BodyWriter:
-    def __init__(self, module: Module, stats: Stats) -> None:
+    def __init__(self, module: Module, stats: Stats, shadow: dict[type, tuple[str, ...]]) -> None:
+        self.shadow = shadow
         self.m = module
         self.stats = stats
         self.names: set[str] = set()
-        self.shadowed: set[str] = set()
+        self.builtin_fields: set[str] = set()
         self.local_defs: set[str] = set()
         for node in module.tree.body:
             if isinstance(node, ast.ClassDef):
@@ -405,8 +469,14 @@ class BodyWriter:
 
     def code(self, node: ast.stmt) -> str:
         if is_type_checking_if(node):
+            # Imports for type checkers only (`websockets`, an optional dependency).
             self.names.add("TYPE_CHECKING")
-            return ast.unparse(node)
+            return "\n".join(
+                line + "  # type: ignore[import-not-found, unused-ignore]"
+                if line.lstrip().startswith(("from ", "import "))
+                else line
+                for line in ast.unparse(node).splitlines()
+            )
         scan_names(node, self.names)
         return ast.unparse(node)
 
@@ -455,7 +525,9 @@ class BodyWriter:
         if mixin is not None:
             bases.append(mixin[1])
             self.names.add(mixin[1])
-            self.m.imports.setdefault(mixin[1], (mixin[0].replace(OX_TYPES, SDK_TYPES, 1), mixin[1]))
+            self.m.imports.setdefault(
+                mixin[1], (mixin[0].replace(OX_TYPES, SDK_TYPES, 1), mixin[1])
+            )
         for b in node.bases:
             scan_names(b, self.names)
             bases.append(ast.unparse(b))
@@ -465,8 +537,12 @@ class BodyWriter:
         lines = [f"class {node.name}({', '.join(bases)}):"]
         # msgspec evaluates annotations with the class __dict__ as locals, where a field named
         # `object` is a slot descriptor: spell such builtins `builtins.object` in annotations.
-        own = {s.target.id for s in node.body if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
-        self.shadowed = {n for n in own if n in BUILTINS}
+        own = {
+            s.target.id
+            for s in node.body
+            if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+        }
+        self.builtin_fields = {n for n in own if n in BUILTINS}
         body: list[tuple[bool, str]] = []  # (is a docstring, text)
         for stmt in node.body:
             if is_docstring(stmt):
@@ -479,7 +555,9 @@ class BodyWriter:
                 assert isinstance(stmt, ast.If)
                 # `__pydantic_extra__` + a `__getattr__` stub: models that take arbitrary keys.
                 # Extras are attributes on oxide objects too; keep the stub for type checkers.
-                if any(isinstance(s, ast.FunctionDef) and s.name == "__getattr__" for s in stmt.body):
+                if any(
+                    isinstance(s, ast.FunctionDef) and s.name == "__getattr__" for s in stmt.body
+                ):
                     self.names.add("TYPE_CHECKING")
                     body.append(
                         (
@@ -492,7 +570,13 @@ class BodyWriter:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue  # from the mixin
             else:
-                raise SystemExit(f"{self.m.name}.{node.name}: unexpected {ast.unparse(stmt)[:60]!r}")
+                raise SystemExit(
+                    f"{self.m.name}.{node.name}: unexpected {ast.unparse(stmt)[:60]!r}"
+                )
+        if cls in self.shadow and is_model:
+            at = 1 if body and body[0][0] else 0
+            body.insert(at, (False, f"__oxide_shadow__ = {self.shadow[cls]!r}"))
+            self.stats.shadowed += 1
         if all(is_doc for is_doc, _ in body):
             body.append((False, "pass"))
         for i, (is_doc, text) in enumerate(body):
@@ -504,9 +588,23 @@ class BodyWriter:
     def field(self, stmt: ast.AnnAssign) -> str:
         assert isinstance(stmt.target, ast.Name)
         self.stats.fields += 1
-        annotation = _Qualify(self.shadowed).visit(_copy_node(stmt.annotation))
+        annotation = _Qualify(self.builtin_fields).visit(_copy_node(stmt.annotation))
         scan_names(annotation, self.names)
         text = f"{stmt.target.id}: {ast.unparse(annotation)}"
+        # Keep the SDK's `# type: ignore[...]` (e.g. narrowed overrides in Parsed* models).
+        tail = self.m.source.splitlines()[(stmt.end_lineno or stmt.lineno) - 1][
+            stmt.end_col_offset :
+        ]
+        comment = tail[tail.find("#") :].strip() if "#" in tail else ""
+        if not comment.startswith(("# type:", "# pyright:")):
+            comment = ""
+        elif comment == "# type: ignore":  # pyright needs it; mypy may not (strict flags that)
+            comment = "# type: ignore[assignment, misc, override, unused-ignore]"
+        elif comment.startswith("# type: ignore[") and "unused-ignore" not in comment:
+            comment = comment.replace("]", ", unused-ignore]", 1)
+        return self._field_value(stmt, text) + (f"  {comment}" if comment else "")
+
+    def _field_value(self, stmt: ast.AnnAssign, text: str) -> str:
         value = stmt.value
         if value is None:
             return text
@@ -543,14 +641,18 @@ class _Qualify(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if node.id in self.names:
-            return ast.Attribute(value=ast.Name(id="builtins", ctx=ast.Load()), attr=node.id, ctx=ast.Load())
+            return ast.Attribute(
+                value=ast.Name(id="builtins", ctx=ast.Load()), attr=node.id, ctx=ast.Load()
+            )
         return node
 
 
-def render_module(m: Module, version: str, stats: Stats) -> str:
+def render_module(
+    m: Module, version: str, stats: Stats, shadow: dict[type, tuple[str, ...]]
+) -> str:
     if m.is_package:
         return render_init(m, version)
-    writer = BodyWriter(m, stats)
+    writer = BodyWriter(m, stats, shadow)
     body = writer.body()
     imports = Imports(m)
     for name in sorted(writer.names):
@@ -571,16 +673,22 @@ def render_init(m: Module, version: str) -> str:
             for alias in node.names:
                 lazy[alias.asname or alias.name] = (module, alias.name)
         else:
-            raise SystemExit(f"{m.name}: unexpected statement in __init__: {ast.unparse(node)[:60]}")
+            raise SystemExit(
+                f"{m.name}: unexpected statement in __init__: {ast.unparse(node)[:60]}"
+            )
     exported = sorted(lazy)
     for child in sorted(m.children):
         lazy.setdefault(child, ("." + child, None))
     checking = [
-        f"    from {mod} import {attr} as {name}" if attr != name else f"    from {mod} import {attr} as {attr}"
+        f"    from {mod} import {attr} as {name}"
+        if attr != name
+        else f"    from {mod} import {attr} as {attr}"
         for name, (mod, attr) in sorted(lazy.items(), key=lambda kv: (kv[1][0], kv[0]))
         if attr is not None
     ]
-    table = "\n".join(f"    {name!r}: ({mod!r}, {attr!r})," for name, (mod, attr) in sorted(lazy.items()))
+    table = "\n".join(
+        f"    {name!r}: ({mod!r}, {attr!r})," for name, (mod, attr) in sorted(lazy.items())
+    )
     text = f'''{header(version, m.sdk_path)}
 """Lazy re-exports: a name's module is imported on first access (`{m.out_name}.X`)."""
 
@@ -654,23 +762,64 @@ def sync(generated: Path, out: Path) -> tuple[int, int]:
     return written, removed
 
 
+def diff(generated: Path, out: Path) -> list[str]:
+    """Files that `sync` would write or delete."""
+    changed = []
+    new = {p.relative_to(generated) for p in generated.rglob("*.py")}
+    for rel in sorted(new):
+        dst = out / rel
+        if not dst.exists() or dst.read_text() != (generated / rel).read_text():
+            changed.append(str(rel))
+    for path in sorted(out.rglob("*.py")):
+        rel = path.relative_to(out)
+        if (
+            rel.parts[0] != OVERRIDES
+            and rel not in new
+            and path.read_text().startswith(HEADER_PREFIX)
+        ):
+            changed.append(f"{rel} (stale)")
+    return changed
+
+
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if oxide/types or FALLBACKS.md would change",
+    )
+    args = parser.parse_args(argv)
     version = sdk_version()
     modules = load_modules()
     stats = Stats()
+    shadow = shadow_classes()
     with tempfile.TemporaryDirectory() as tmp:
         gen = Path(tmp) / "types"
         for m in modules.values():
-            text = render_module(m, version, stats)
+            text = render_module(m, version, stats, shadow)
             path = gen / m.out_path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
         ruff_format(gen)
+        if args.check:
+            changed = diff(gen, OUT)
+            for rel in changed:
+                print(f"codegen: out of date: oxide/types/{rel}")
+            report = Path(tmp) / "FALLBACKS.md"
+            from .report import write_report
+
+            write_report(modules, version, report)
+            if not FALLBACKS.exists() or FALLBACKS.read_text() != report.read_text():
+                print("codegen: out of date: codegen/FALLBACKS.md")
+                changed.append("FALLBACKS.md")
+            return 1 if changed else 0
         written, removed = sync(gen, OUT)
     print(
         f"codegen: openai=={version}: {len(modules)} modules, {stats.models} models, "
-        f"{stats.typed_dicts} TypedDicts, {stats.aliases} aliases, {stats.fields} fields; "
-        f"{written} files written, {removed} removed"
+        f"{stats.typed_dicts} TypedDicts, {stats.aliases} aliases, {stats.fields} fields, "
+        f"{stats.shadowed} with shadow fields; {written} files written, {removed} removed"
     )
     from .report import write_report
 

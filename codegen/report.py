@@ -29,7 +29,7 @@ def _walk(tp: Any, seen: set[int], found: list[tuple[str, Any]]) -> None:
     if isinstance(tp, type) and issubclass(tp, om._UnionType):
         if issubclass(tp, om._Smart):
             objects, arrays, _ = tp._oxide_parts()
-            if len(objects) >= 2:
+            if len(objects) >= 2 and tp.__dict__["_oxide_implicit"] is None:
                 found.append(("smart", tp))
             if isinstance(arrays, om._ArrayChoice):
                 found.append(("arrays", tp))
@@ -65,7 +65,9 @@ def write_report(modules: dict[str, Module], version: str, path: Path) -> None:
                 found: list[tuple[str, Any]] = []
                 _walk(f.type, set(), found)
                 for kind, tp in found:
-                    uses[(kind, repr(tp))].append(f"`{m.out_name[len('oxide.types.'):]}.{name}.{f.name}`")
+                    uses[(kind, om._type_name(tp))].append(
+                        f"`{m.out_name[len('oxide.types.') :]}.{name}.{f.name}`"
+                    )
                 stack = [f.type]
                 while stack:
                     t = stack.pop()
@@ -79,9 +81,11 @@ def write_report(modules: dict[str, Module], version: str, path: Path) -> None:
     sections = {
         "smart": (
             "Unions of several object types without a discriminator",
-            "Decoded by picking the variant whose required keys are present and whose literal "
-            "fields match, then the one with the most known keys (pydantic's smart mode "
-            "validates every variant fully). Same result for every payload the API documents.",
+            "No literal field tells the object variants apart, so the decoder picks the variant "
+            "whose required keys are present and whose literal fields match, then the one with "
+            "the most known keys; pydantic's smart mode validates every variant fully instead. "
+            "(Unions whose variants differ in a literal field, usually `type`, decode by that "
+            "field and are exact.)",
         ),
         "arrays": (
             "Unions of several list types",
@@ -114,6 +118,5 @@ def write_report(modules: dict[str, Module], version: str, path: Path) -> None:
             lines.append(f"| `{union}` | {', '.join(shown[:6])}{more} |")
         lines.append("")
     lines.insert(4, f"Fallbacks: {total}.")
-    lines.insert(5, "")
     path.write_text("\n".join(lines).rstrip() + "\n")
     print(f"codegen: {n_structs} Structs checked; {total} fallbacks listed in {path.name}")

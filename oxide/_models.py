@@ -82,8 +82,10 @@ else:  # pragma: no cover - exercised on 3.10 only
 
         Required = NotRequired = _PassThrough()  # type: ignore[assignment]
 
-        def dataclass_transform(**_: Any) -> Callable[[Any], Any]:  # type: ignore[no-redef]
+        def _no_transform(**_: Any) -> Callable[[Any], Any]:
             return lambda cls: cls
+
+        dataclass_transform = _no_transform  # type: ignore[assignment, unused-ignore]
 
 
 __all__ = [
@@ -92,7 +94,10 @@ __all__ = [
     "GenericModel",
     "NotRequired",
     "OpenAnnotated",
+    "OpenDict",
+    "OpenList",
     "OpenLiteral",
+    "OpenOptional",
     "OpenUnion",
     "PropertyInfo",
     "Required",
@@ -146,7 +151,9 @@ class PropertyInfo:
 
     def __repr__(self) -> str:
         args = ", ".join(
-            f"{k}={v!r}" for k, v in zip(self.__slots__, self._sorted_key()) if v is not None
+            f"{k}={v!r}"
+            for k, v in zip(self.__slots__, self._sorted_key(), strict=True)
+            if v is not None
         )
         return f"PropertyInfo({args})"
 
@@ -211,7 +218,7 @@ class _OpenLiteralForm:
             base = _NoneType if v is None else type(v)
             if base not in bases:
                 bases.append(base)
-        base_type: Any = bases[0] if len(bases) == 1 else Union[tuple(bases)]
+        base_type: Any = bases[0] if len(bases) == 1 else Union[tuple(bases)]  # noqa: UP007
         result = Annotated[base_type, LiteralValues(tuple(flat))]
         self._cache[values] = result
         return result
@@ -246,15 +253,38 @@ class _OpenAnnotatedForm:
         for m in meta:
             if isinstance(m, PropertyInfo) and m.discriminator is not None:
                 return _make_union(_union_members(tp), m.discriminator)
-        return Annotated[(tp, *meta)]
+        params = (tp, *meta)
+        return cast(Any, Annotated)[params]
 
     def __repr__(self) -> str:
         return "OpenAnnotated"
 
 
+class _OpenContainerForm:
+    """`List`, `Dict`, `Optional` at run time in generated modules: `object` arguments become
+    `Any`. (With a `dec_hook`, msgspec treats `object` as a custom type and calls the hook for
+    every value of a `Dict[str, object]`, e.g. each key of a JSON schema.)"""
+
+    __slots__ = ("_form",)
+
+    def __init__(self, form: Any) -> None:
+        self._form = form
+
+    def __getitem__(self, args: Any) -> Any:
+        if isinstance(args, tuple):
+            return self._form[tuple(Any if a is object else a for a in args)]
+        return self._form[Any if args is object else args]
+
+    def __repr__(self) -> str:
+        return f"Open{self._form._name}"
+
+
 OpenLiteral: Any = _OpenLiteralForm()
 OpenUnion: Any = _OpenUnionForm()
 OpenAnnotated: Any = _OpenAnnotatedForm()
+OpenList: Any = _OpenContainerForm(list)
+OpenDict: Any = _OpenContainerForm(dict)
+OpenOptional: Any = _OpenContainerForm(typing.Optional)
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,7 +377,7 @@ def _native_ok(args: tuple[Any, ...]) -> bool:
     except KeyError:
         pass
     try:
-        msgspec.json.Decoder(Union[stand_ins])  # type: ignore[valid-type]
+        msgspec.json.Decoder(Union[stand_ins])  # noqa: UP007
         ok = True
     except TypeError:
         ok = False
@@ -409,7 +439,7 @@ def _make_union(args: tuple[Any, ...], discriminator: str | None) -> Any:
     elif discriminator is None and len(members) == 1:
         result = members[0]
     elif discriminator is None and _native_ok(members):
-        result = Union[members]
+        result = Union[members]  # noqa: UP007
     else:
         result = _new_union_type(members, discriminator)
     try:
@@ -420,9 +450,28 @@ def _make_union(args: tuple[Any, ...], discriminator: str | None) -> Any:
 
 
 def _type_name(tp: Any) -> str:
-    if isinstance(tp, type):
-        return tp.__name__ if not issubclass(tp, _UnionType) else repr(tp)
-    return repr(tp).replace("typing.", "")
+    """A short, typing-style spelling of a run-time type, for reprs and reports."""
+    if tp is _NoneType or tp is None:
+        return "None"
+    values = _literal_values(tp)
+    if values is not None:
+        return f"Literal[{', '.join(map(repr, values))}]"
+    if isinstance(tp, type) and issubclass(tp, _UnionType):
+        return repr(tp)
+    origin = get_origin(tp)
+    if origin is not None:
+        args = get_args(tp)
+        if origin is Union:
+            return f"Union[{', '.join(_type_name(a) for a in args)}]"
+        if origin is Annotated:
+            return _type_name(args[0])
+        name = {list: "List", dict: "Dict", tuple: "Tuple", set: "Set"}.get(
+            origin, getattr(origin, "__name__", repr(origin))
+        )
+        return f"{name}[{', '.join(_type_name(a) for a in args)}]"
+    if tp is Any:
+        return "Any"
+    return getattr(tp, "__name__", repr(tp))
 
 
 def _new_union_type(members: tuple[Any, ...], discriminator: str | None) -> type[_UnionType]:
@@ -566,9 +615,22 @@ class _Discriminated(_UnionType):
         mapping = {}
         wire = name
         fallback: list[Any] = []
+        def add(tag: str, variant: Any) -> None:
+            # Several variants with one tag (realtime `message` items: system / user /
+            # assistant) keep all of them; the rest of the object decides (`_pick_variant`).
+            seen = mapping.get(tag)
+            if seen is None:
+                mapping[tag] = variant
+            elif seen is not variant:
+                candidates = seen if isinstance(seen, tuple) else (seen,)
+                if variant not in candidates:
+                    mapping[tag] = (*candidates, variant)
+
         for v in cls._oxide_variants:
             if isinstance(v, type) and issubclass(v, _Discriminated):
-                mapping.update(v._oxide_map())
+                for tag, variant in v._oxide_map().items():
+                    for each in variant if isinstance(variant, tuple) else (variant,):
+                        add(tag, each)
                 continue
             if not _is_struct(v):
                 fallback.append(v)
@@ -581,7 +643,7 @@ class _Discriminated(_UnionType):
             wire = field.encode_name
             for value in values:
                 if isinstance(value, str):
-                    mapping[value] = v
+                    add(value, v)
         type.__setattr__(cls, "_oxide_wire", wire)
         type.__setattr__(cls, "_oxide_fallback", tuple(fallback))
         type.__setattr__(cls, "_oxide_mapping", mapping)
@@ -593,17 +655,68 @@ class _Discriminated(_UnionType):
 
     @classmethod
     def _oxide_decode(cls, obj: Any) -> Any:
+        # Replaced on first use by a closure over this union's tag map (`_discriminated_decoder`).
+        return _union_decode_fn(cls)(obj)
+
+
+def _union_decode_fn(tp: type[_UnionType]) -> Callable[[Any], Any]:
+    """The decode function of a union marker (built once; safe to hold on to)."""
+    if issubclass(tp, _Discriminated):
+        current = tp.__dict__.get("_oxide_decode")
+        if isinstance(current, staticmethod):
+            return cast("Callable[[Any], Any]", current.__func__)
+        decode = _discriminated_decoder(tp)
+        type.__setattr__(tp, "_oxide_decode", staticmethod(decode))
+        return decode
+    return tp._oxide_decode
+
+
+def _variant_converter(variant: Any) -> Callable[[Any], Any]:
+    if isinstance(variant, type) and issubclass(variant, _UnionType):
+        return _union_decode_fn(variant)
+    convert_ = msgspec.convert
+    hook = _dec_hook
+
+    def convert_variant(obj: Any) -> Any:
+        try:
+            return convert_(obj, variant, dec_hook=hook)
+        except ValidationError:
+            return _lenient(variant, obj)
+
+    return convert_variant
+
+
+def _choice_converter(candidates: tuple[Any, ...]) -> Callable[[Any], Any]:
+    def convert_choice(obj: Any) -> Any:
+        return _to_variant(_pick_variant(candidates, obj), obj)
+
+    return convert_choice
+
+
+def _discriminated_decoder(cls: type[_Discriminated]) -> Callable[[Any], Any]:
+    mapping = cls._oxide_map()
+    wire = cls._oxide_field()
+    converters = {
+        tag: _choice_converter(v) if isinstance(v, tuple) else _variant_converter(v)
+        for tag, v in mapping.items()
+    }
+    variants = cls._oxide_variants
+
+    def decode(obj: Any) -> Any:
         if type(obj) is dict:
-            mapping = cls.__dict__.get("_oxide_mapping") or cls._oxide_map()
-            tag = obj.get(cls.__dict__["_oxide_wire"], _MISSING)
-            variant = mapping.get(tag) if type(tag) is str else None
-            if variant is not None:
-                return _to_variant(variant, obj)
+            tag = obj.get(wire, _MISSING)
+            if type(tag) is str:
+                fn = converters.get(tag)
+                if fn is not None:
+                    return fn(obj)
+                return UnknownVariant(obj)
             if tag is _MISSING or tag is None:
                 # No tag: choose like a plain union (pydantic falls back the same way).
-                return _to_variant(_pick_variant(cls._oxide_variants, obj), obj)
+                return _to_variant(_pick_variant(variants, obj), obj)
             return UnknownVariant(obj)
         return obj  # None, or a value of the wrong shape kept as given
+
+    return decode
 
 
 class _Smart(_UnionType):
@@ -633,12 +746,13 @@ class _Smart(_UnionType):
                 scalars.append(v)
         scalar_type: Any = None
         if scalars:
-            scalar_type = scalars[0] if len(scalars) == 1 else Union[tuple(scalars)]
+            scalar_type = scalars[0] if len(scalars) == 1 else Union[tuple(scalars)]  # noqa: UP007
         array_type: Any = None
         if arrays:
             array_type = arrays[0] if len(arrays) == 1 else _ArrayChoice(tuple(arrays))
         parts = (tuple(objects), array_type, scalar_type)
         type.__setattr__(cls, "_oxide_parts_cache", parts)
+        type.__setattr__(cls, "_oxide_implicit", _implicit_tag(tuple(objects)))
         return parts
 
     @classmethod
@@ -650,6 +764,11 @@ class _Smart(_UnionType):
                 return obj
             if len(objects) == 1:
                 return _to_variant(objects[0], obj)
+            implicit = cls.__dict__["_oxide_implicit"]
+            if implicit is not None:
+                variant = implicit[1].get(obj.get(implicit[0]))
+                if variant is not None:
+                    return _to_variant(variant, obj)
             return _to_variant(_pick_variant(objects, obj), obj)
         if t is list:
             if array_type is None:
@@ -662,6 +781,30 @@ class _Smart(_UnionType):
         if scalar_type is not None:
             return _lenient(scalar_type, obj)
         return obj
+
+
+def _implicit_tag(objects: tuple[Any, ...]) -> tuple[str, dict[Any, Any]] | None:
+    """A key whose literal values tell every object variant apart (e.g. `type`), if any:
+    the union then decodes like a discriminated one (the same choice pydantic makes)."""
+    if len(objects) < 2 or not all(_is_struct(o) for o in objects):
+        return None
+    infos = [_variant_info(o) for o in objects]
+    keys = set(infos[0].literals)
+    for info in infos[1:]:
+        keys &= set(info.literals)
+    for key in sorted(keys, key=lambda k: (k != "type", k)):
+        mapping: dict[Any, Any] = {}
+        for o, info in zip(objects, infos, strict=True):
+            for value in info.literals[key]:
+                if value in mapping:
+                    break
+                mapping[value] = o
+            else:
+                continue
+            break
+        else:
+            return key, mapping
+    return None
 
 
 class _ArrayChoice:
@@ -695,6 +838,8 @@ def _dec_hook(tp: Any, obj: Any) -> Any:
     try:
         decode_union = tp._oxide_decode
     except AttributeError:
+        if tp is object:  # `Optional[object]`: msgspec treats `object` in a union as custom
+            return obj
         raise NotImplementedError from None
     return decode_union(obj)
 
@@ -812,28 +957,54 @@ def _rewrite_defaults(namespace: dict[str, Any]) -> tuple[set[str], set[str]]:
     return required, optional
 
 
+def _add_shadow_fields(
+    namespace: dict[str, Any], names: tuple[str, ...], bases: tuple[type, ...]
+) -> set[str]:
+    """Run-time-only fields (`__oxide_shadow__`): undeclared keys the API sends often enough to
+    decode at full speed (`obfuscation` on stream events); dumped and reported like extras."""
+    if "__annotations__" not in namespace and "__annotate__" in namespace:  # Python 3.14+
+        namespace["__annotations__"] = _own_annotations(namespace)
+        del namespace["__annotate__"]
+    ann = namespace.setdefault("__annotations__", {})
+    added = set()
+    inherited = {f for b in bases for f in getattr(b, "__struct_fields__", ())}
+    for name in names:
+        if name not in ann and name not in inherited:
+            ann[name] = Any
+            namespace[name] = UNSET
+            added.add(name)
+    return added
+
+
 class _ModelMeta(msgspec.StructMeta):
     def __new__(
         mcls, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
     ) -> Any:
         kwargs.setdefault("kw_only", True)
         own_required, own_optional = _rewrite_defaults(namespace)
+        own_shadow = _add_shadow_fields(
+            namespace, tuple(namespace.get("__oxide_shadow__", ())), bases
+        )
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
         required: set[str] = set()
         optional: set[str] = set()
+        shadow: set[str] = set(own_shadow)
         for base in reversed(cls.__mro__[1:]):
             required |= base.__dict__.get("__oxide_required__", frozenset())
             optional |= base.__dict__.get("__oxide_optional__", frozenset())
             required -= base.__dict__.get("__oxide_optional__", frozenset())
             optional -= base.__dict__.get("__oxide_required__", frozenset())
+            shadow |= base.__dict__.get("__oxide_shadow_fields__", frozenset())
         required = (required - own_optional) | own_required
         optional = (optional - own_required) | own_optional
+        shadow -= required | optional
         type.__setattr__(cls, "__oxide_required__", frozenset(required))
         type.__setattr__(cls, "__oxide_optional__", frozenset(optional))
-        for field in cls.__struct_fields__:  # type: ignore[attr-defined]
+        type.__setattr__(cls, "__oxide_shadow_fields__", frozenset(shadow))
+        for field in cls.__struct_fields__:
             descriptor = next(k.__dict__[field] for k in cls.__mro__ if field in k.__dict__)
             member = getattr(descriptor, "member", descriptor)
-            if field in optional:
+            if field in optional or field in shadow:
                 if not (isinstance(descriptor, _UnsetAsNone) and descriptor.member is member):
                     type.__setattr__(cls, field, _UnsetAsNone(member))
             elif isinstance(descriptor, _UnsetAsNone):
@@ -966,7 +1137,7 @@ class BaseModel(
         Unknown keys are kept (`model_extra`); absent fields stay unset."""
         if isinstance(obj, cls):
             return obj
-        result = convert(cls, obj)
+        result: Any = convert(cls, obj)
         if not isinstance(result, cls):
             raise ValidationError(f"Expected `object`, got `{type(obj).__name__}`")
         # Type check what the lenient path kept as given.
@@ -978,14 +1149,18 @@ class BaseModel(
         return cls.model_validate(_loads(json_data))
 
     @classmethod
-    def construct(cls: type[_ModelT], _fields_set: set[str] | None = None, **values: Any) -> _ModelT:
+    def construct(
+        cls: type[_ModelT], _fields_set: set[str] | None = None, **values: Any
+    ) -> _ModelT:
         """Build without validation, recursively, from values keyed by API names (the SDK's
         `construct`). Nested dicts become models; mismatched values are kept as given."""
         return cast("_ModelT", _lenient(cls, values))
 
     model_construct = construct
 
-    def model_copy(self: _ModelT, *, update: dict[str, Any] | None = None, deep: bool = False) -> _ModelT:
+    def model_copy(
+        self: _ModelT, *, update: dict[str, Any] | None = None, deep: bool = False
+    ) -> _ModelT:
         new = msgspec.structs.replace(self, **(update or {}))
         state = _instance_dict(self)
         if state:
@@ -997,10 +1172,13 @@ class BaseModel(
     @property
     def model_fields_set(self) -> set[str]:
         """Names of the fields that were set (present in the JSON, or passed)."""
+        shadow = type(self).__oxide_shadow_fields__  # type: ignore[attr-defined]
         return {
             name
-            for name, value in zip(self.__struct_fields__, msgspec.structs.astuple(self))
-            if value is not UNSET
+            for name, value in zip(
+                self.__struct_fields__, msgspec.structs.astuple(self), strict=True
+            )
+            if value is not UNSET and name not in shadow
         }
 
     @property
@@ -1010,6 +1188,9 @@ class BaseModel(
         if extra is None:
             extra = {}
             self.__dict__["__oxide_extra__"] = extra
+        shadow = _shadow_items(self)
+        if shadow:
+            return {**dict(shadow), **extra}
         return cast("dict[str, Any]", extra)
 
     # -- dunder ----------------------------------------------------------------------------
@@ -1019,21 +1200,30 @@ class BaseModel(
 
     __str__ = __repr__
 
-    def __rich_repr__(self) -> Iterator[tuple[str, Any]]:
-        yield from self._repr_items()
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        return list(self._repr_items())
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """`dict(model)`, as with pydantic: (name, value) pairs."""
         yield from self._repr_items()
 
     def _repr_items(self) -> Iterator[tuple[str, Any]]:
-        optional = type(self).__oxide_optional__  # type: ignore[attr-defined]
-        for name, value in zip(self.__struct_fields__, msgspec.structs.astuple(self)):
+        shadow = None
+        for (name, _wire, kind), value in zip(
+            _plan(type(self)), msgspec.structs.astuple(self), strict=True
+        ):
+            if kind == _SHADOW:
+                if value is not UNSET:
+                    shadow = shadow or []
+                    shadow.append((name, value))
+                continue
             if value is UNSET:
-                if name not in optional:
+                if kind == _REQUIRED:
                     continue
                 value = None
             yield name, value
+        if shadow:
+            yield from shadow
         extra = getattr(self, "__oxide_extra__", None)
         if extra:
             yield from extra.items()
@@ -1054,7 +1244,7 @@ GenericModel = BaseModel
 
 
 def _rebuild(cls: type[BaseModel], values: tuple[Any, ...], state: dict[str, Any] | None) -> Any:
-    obj = cls(**dict(zip(cls.__struct_fields__, values)))
+    obj = cls(**dict(zip(cls.__struct_fields__, values, strict=True)))
     if state:
         obj.__dict__.update(state)
     return obj
@@ -1062,7 +1252,10 @@ def _rebuild(cls: type[BaseModel], values: tuple[Any, ...], state: dict[str, Any
 
 def _instance_dict(obj: Any) -> dict[str, Any] | None:
     # `obj.__dict__` would allocate an empty dict on objects that never had one.
-    if getattr(obj, "__oxide_extra__", None) is None and getattr(obj, "_request_id", _MISSING) is _MISSING:
+    if (
+        getattr(obj, "__oxide_extra__", None) is None
+        and getattr(obj, "_request_id", _MISSING) is _MISSING
+    ):
         try:
             d = object.__getattribute__(obj, "__dict__")
         except AttributeError:
@@ -1092,30 +1285,54 @@ class _DumpOptions:
         self.by_alias = by_alias
 
 
-_PLANS: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+_REQUIRED, _OPTIONAL, _SHADOW = 0, 1, 2
+_PLANS: dict[type, tuple[tuple[str, str, int], ...]] = {}
 
 
-def _plan(cls: type) -> tuple[tuple[str, str, bool], ...]:
+def _plan(cls: type) -> tuple[tuple[str, str, int], ...]:
+    """(name, API name, kind) per field, in field order."""
     plan = _PLANS.get(cls)
     if plan is None:
-        optional = getattr(cls, "__oxide_optional__", frozenset())
+        optional: frozenset[str] = getattr(cls, "__oxide_optional__", frozenset())
+        shadow: frozenset[str] = getattr(cls, "__oxide_shadow_fields__", frozenset())
         plan = tuple(
-            (name, wire, name in optional)
-            for name, wire in zip(cls.__struct_fields__, cls.__struct_encode_fields__)  # type: ignore[attr-defined]
+            (
+                name,
+                wire,
+                _SHADOW if name in shadow else _OPTIONAL if name in optional else _REQUIRED,
+            )
+            for name, wire in zip(cls.__struct_fields__, cls.__struct_encode_fields__, strict=True)  # type: ignore[attr-defined]
         )
         _PLANS[cls] = plan
     return plan
 
 
+def _shadow_items(obj: Any) -> list[tuple[str, Any]]:
+    return [
+        (wire, value)
+        for (_name, wire, kind), value in zip(
+            _plan(type(obj)), msgspec.structs.astuple(obj), strict=True
+        )
+        if kind == _SHADOW and value is not UNSET
+    ]
+
+
 def _dump_struct(obj: Any, o: _DumpOptions) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for (name, wire, optional), value in zip(_plan(type(obj)), msgspec.structs.astuple(obj)):
+    shadow = None
+    for (name, wire, kind), value in zip(
+        _plan(type(obj)), msgspec.structs.astuple(obj), strict=True
+    ):
         if value is UNSET:
-            if o.exclude_unset or not optional:
+            if o.exclude_unset or kind != _OPTIONAL:
                 continue
             value = None
+        elif kind == _SHADOW:  # an extra: API name, after the declared fields
+            shadow = shadow or []
+            shadow.append((wire, value))
+            continue
         elif value is None:
-            if o.exclude_defaults and optional:
+            if o.exclude_defaults and kind == _OPTIONAL:
                 continue
         if value is None:
             if o.exclude_none:
@@ -1123,6 +1340,11 @@ def _dump_struct(obj: Any, o: _DumpOptions) -> dict[str, Any]:
             out[wire if o.by_alias else name] = None
             continue
         out[wire if o.by_alias else name] = _dump_value(value, o)
+    if shadow:
+        for wire, value in shadow:
+            if value is None and o.exclude_none:
+                continue
+            out[wire] = _dump_value(value, o)
     extra = getattr(obj, "__oxide_extra__", None)
     if extra:
         for key, value in extra.items():
@@ -1178,7 +1400,9 @@ def _filter(data: dict[str, Any], include: Any, exclude: Any) -> dict[str, Any]:
         if sub_exc is True:
             continue
         sub_inc = inc.get(key) if inc is not None else None
-        if isinstance(value, dict) and (isinstance(sub_inc, (dict, set)) or isinstance(sub_exc, (dict, set))):
+        if isinstance(value, dict) and (
+            isinstance(sub_inc, (dict, set)) or isinstance(sub_exc, (dict, set))
+        ):
             value = _filter(
                 value,
                 sub_inc if isinstance(sub_inc, (dict, set)) else None,
@@ -1214,7 +1438,7 @@ def _lenient_handler(tp: Any) -> Callable[[Any], Any]:
     if tp is Any or tp is object or isinstance(tp, TypeVar):
         return _identity
     if isinstance(tp, type) and issubclass(tp, _UnionType):
-        return tp._oxide_decode
+        return _union_decode_fn(tp)
     origin = get_origin(tp)
     if origin is Annotated:
         return _lenient_handler(get_args(tp)[0])
@@ -1288,31 +1512,32 @@ def _native_union_handler(tp: Any) -> Callable[[Any], Any]:
 
 
 def _struct_handler(tp: Any) -> Callable[[Any], Any]:
+    """Unknown keys are set aside first (cheap set test) so the rest still converts in C; only
+    when that fails too (a mismatched type, unknown keys deeper down) is the object built field
+    by field, each field through its own lenient handler."""
     origin = get_origin(tp) or tp
-    fields: dict[str, tuple[str, Any]] | None = None
+    fields: dict[str, tuple[str, Any]] = {}
+    known: frozenset[str] = frozenset()
 
     def handler(value: Any) -> Any:
-        nonlocal fields
+        nonlocal fields, known
         if type(value) is not dict:
             return value
-        try:
-            return msgspec.convert(value, tp, dec_hook=_dec_hook)
-        except ValidationError:
-            pass
-        if fields is None:
+        if not known:
             fields = {f.encode_name: (f.name, f.type) for f in msgspec.structs.fields(tp)}
-        kwargs: dict[str, Any] = {}
+            known = frozenset(fields)
         extra: dict[str, Any] | None = None
-        for key, item in value.items():
-            spec = fields.get(key)
-            if spec is None:
-                if extra is None:
-                    extra = {}
-                extra[key] = item
-                continue
-            name, ftype = spec
-            kwargs[name] = None if item is None else _lenient(ftype, item)
-        obj = origin(**kwargs)
+        if not known.issuperset(value):
+            extra = {k: v for k, v in value.items() if k not in known}
+            value = {k: v for k, v in value.items() if k in known}
+        try:
+            obj = msgspec.convert(value, tp, dec_hook=_dec_hook)
+        except ValidationError:
+            kwargs: dict[str, Any] = {}
+            for key, item in value.items():
+                name, ftype = fields[key]
+                kwargs[name] = None if item is None else _lenient(ftype, item)
+            obj = origin(**kwargs)
         if extra:
             _attach_extra(obj, extra)
         return obj
@@ -1396,11 +1621,30 @@ def convert(tp: type[_T] | Any, obj: Any) -> _T:
     return cast("_T", fn(obj))
 
 
+_SKIP_FAST = 32  # after a slow-path decode, this many decodes of the type skip the fast attempt
+
+
 def _typed_decoder(tp: Any) -> Callable[[Any], Any]:
+    """Fast path: one msgspec decode. When that raises (unknown fields, mismatched types), the
+    lenient path; and since a server that sent extras once (a compatible server's additions, a
+    field newer than the SDK) usually sends them on every payload, the next `_SKIP_FAST` decodes
+    of this type go straight to the lenient path instead of failing first."""
     dec = msgspec.json.Decoder(tp, dec_hook=_dec_hook).decode
     expect = _expect(tp)
+    skip = 0
 
     def decode_typed(data: Any) -> Any:
+        nonlocal skip
+        if skip:
+            skip -= 1
+            try:
+                raw = msgspec.json.decode(data)
+            except (ValidationError, DecodeError):
+                pass
+            else:
+                obj = _lenient(tp, raw)
+                if expect(obj):
+                    return obj
         try:
             return dec(data)
         except ValidationError as exc:
@@ -1410,6 +1654,7 @@ def _typed_decoder(tp: Any) -> Callable[[Any], Any]:
         obj = _lenient(tp, _loads(data))
         if not expect(obj):
             raise error
+        skip = _SKIP_FAST
         return obj
 
     return decode_typed
@@ -1429,11 +1674,12 @@ def _union_decoder(tp: type[_Discriminated]) -> Callable[[Any], Any]:
     prefix_s, prefix_b = tp.__dict__["_oxide_prefix"]
     n = len(prefix_s)
     wire = tp._oxide_field()
+    mapping = {k: v for k, v in mapping.items() if not isinstance(v, tuple)}
     by_bytes = {k.encode(): v for k, v in mapping.items()}
     peek = msgspec.json.Decoder(
         msgspec.defstruct("_Tag", [("tag", Any, None)], rename={"tag": wire})
     ).decode
-    decode_raw = tp._oxide_decode
+    decode_raw = _union_decode_fn(tp)
 
     def decode_union(data: Any) -> Any:
         variant = None
@@ -1446,7 +1692,7 @@ def _union_decoder(tp: type[_Discriminated]) -> Callable[[Any], Any]:
             variant = mapping.get(data[n:end])
         if variant is None:
             try:
-                tag = peek(data).tag
+                tag = peek(data).tag  # type: ignore[attr-defined]
             except (ValidationError, DecodeError):
                 return decode_raw(_loads(data))
             variant = mapping.get(tag) if type(tag) is str else None
@@ -1462,7 +1708,7 @@ def _union_decoder(tp: type[_Discriminated]) -> Callable[[Any], Any]:
 
 def _converter(tp: Any) -> Callable[[Any], Any]:
     if isinstance(tp, type) and issubclass(tp, _UnionType):
-        return tp._oxide_decode
+        return _union_decode_fn(tp)
     expect = _expect(tp)
 
     def convert_typed(obj: Any) -> Any:
@@ -1475,7 +1721,3 @@ def _converter(tp: Any) -> Callable[[Any], Any]:
             return result
 
     return convert_typed
-
-
-if TYPE_CHECKING:  # keep the re-exported names visible to type checkers
-    _ = (typing, Required, NotRequired, TypedDict)

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Dict, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from msgspec import field
 
 from .._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Dict, Literal
 else:
-    from .._models import OpenLiteral as Literal
+    from .._models import OpenDict as Dict, OpenLiteral as Literal
 
 __all__ = ["EvalCustomDataSourceConfig"]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from msgspec import field
 
@@ -11,9 +11,9 @@ from .._models import BaseModel
 from .shared.metadata import Metadata
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Dict, Literal, Optional
 else:
-    from .._models import OpenLiteral as Literal
+    from .._models import OpenDict as Dict, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["EvalStoredCompletionsDataSourceConfig"]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from msgspec import field
 
@@ -18,9 +18,16 @@ from .eval_custom_data_source_config import EvalCustomDataSourceConfig
 from .eval_stored_completions_data_source_config import EvalStoredCompletionsDataSourceConfig
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Dict, List, Literal, Optional, TypeAlias, Union
 else:
-    from .._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from .._models import (
+        OpenAnnotated as Annotated,
+        OpenDict as Dict,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "EvalUpdateResponse",

@@ -46,6 +46,8 @@ class Usage(BaseModel):
 class ImageEditCompletedEvent(BaseModel):
     """Emitted when image editing has completed and the final image is available."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     b64_json: str
     """Base64-encoded final edited image data, suitable for rendering as an image."""
 

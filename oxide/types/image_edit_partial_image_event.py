@@ -18,6 +18,8 @@ __all__ = ["ImageEditPartialImageEvent"]
 class ImageEditPartialImageEvent(BaseModel):
     """Emitted when a partial image is available during image editing streaming."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     b64_json: str
     """Base64-encoded partial image data, suitable for rendering as an image."""
 

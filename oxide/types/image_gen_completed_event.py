@@ -46,6 +46,8 @@ class Usage(BaseModel):
 class ImageGenCompletedEvent(BaseModel):
     """Emitted when image generation has completed and the final image is available."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     b64_json: str
     """Base64-encoded image data, suitable for rendering as an image."""
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from .._models import BaseModel
 from .video_create_error import VideoCreateError
@@ -12,9 +12,9 @@ from .video_seconds import VideoSeconds
 from .video_size import VideoSize
 
 if TYPE_CHECKING:
-    from typing import Literal, Union
+    from typing import Literal, Optional, Union
 else:
-    from .._models import OpenLiteral as Literal, OpenUnion as Union
+    from .._models import OpenLiteral as Literal, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["Video"]
 

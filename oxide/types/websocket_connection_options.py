@@ -11,8 +11,8 @@ __all__ = ["WebSocketConnectionOptions", "WebsocketConnectionOptions"]
 
 
 if TYPE_CHECKING:
-    from websockets import Subprotocol
-    from websockets.extensions import ClientExtensionFactory
+    from websockets import Subprotocol  # type: ignore[import-not-found, unused-ignore]
+    from websockets.extensions import ClientExtensionFactory  # type: ignore[import-not-found, unused-ignore]
 
 
 class WebSocketConnectionOptions(TypedDict, total=False):

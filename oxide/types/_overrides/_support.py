@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from os import PathLike
-from typing import IO, TYPE_CHECKING, Any, Optional, Protocol, SupportsIndex, Tuple, TypeVar, Union, overload
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Any,
+    Protocol,
+    SupportsIndex,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from ..._types import Omit
 
@@ -24,14 +33,14 @@ FileTypes = Union[
     # file (or bytes)
     FileContent,
     # (filename, file (or bytes))
-    Tuple[Optional[str], FileContent],
+    tuple[str | None, FileContent],
     # (filename, file (or bytes), content_type)
-    Tuple[Optional[str], FileContent, Optional[str]],
+    tuple[str | None, FileContent, str | None],
     # (filename, file (or bytes), content_type, headers)
-    Tuple[Optional[str], FileContent, Optional[str], Mapping[str, str]],
+    tuple[str | None, FileContent, str | None, Mapping[str, str]],
 ]
 Base64FileInput = Union[IO[bytes], PathLike[str]]
-Headers = Mapping[str, Union[str, Omit]]
+Headers = Mapping[str, str | Omit]
 Query = Mapping[str, object]
 
 if TYPE_CHECKING:

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["TranscriptionTextDeltaEvent", "Logprob"]
 
@@ -31,6 +31,8 @@ class TranscriptionTextDeltaEvent(BaseModel):
 
     This is also the first event emitted when the transcription starts. Only emitted when you [create a transcription](https://platform.openai.com/docs/api-reference/audio/create-transcription) with the `Stream` parameter set to `true`.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     delta: str
     """The text delta that was additionally transcribed."""

@@ -20,6 +20,8 @@ class TranscriptionTextSegmentEvent(BaseModel):
     Emitted when a diarized transcription returns a completed segment with speaker information. Only emitted when you [create a transcription](https://platform.openai.com/docs/api-reference/audio/create-transcription) with `stream` set to `true` and `response_format` set to `diarized_json`.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     id: str
     """Unique identifier for the segment."""
 

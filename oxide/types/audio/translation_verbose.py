@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .transcription_segment import TranscriptionSegment
+
+if TYPE_CHECKING:
+    from typing import List, Optional
+else:
+    from ..._models import OpenList as List, OpenOptional as Optional
 
 __all__ = ["TranslationVerbose"]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from ..shared.metadata import Metadata
@@ -11,9 +11,9 @@ from .assistant_response_format_option import AssistantResponseFormatOption
 from .assistant_tool import AssistantTool
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["Assistant", "ToolResources", "ToolResourcesCodeInterpreter", "ToolResourcesFileSearch"]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel, PropertyInfo
 from .beta_container_auto import BetaContainerAuto
@@ -11,9 +11,15 @@ from .beta_container_reference import BetaContainerReference
 from .beta_local_environment import BetaLocalEnvironment
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, List, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = ["BetaFunctionShellTool", "Environment"]
 

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseCodeInterpreterCallCodeDoneEvent", "Agent"]
 
@@ -24,6 +24,8 @@ class Agent(BaseModel):
 
 class BetaResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
     """Emitted when the code snippet is finalized by the code interpreter."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     code: str
     """The final code snippet output by the code interpreter."""

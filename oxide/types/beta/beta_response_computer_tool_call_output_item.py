@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .beta_response_computer_tool_call_output_screenshot import (
@@ -11,9 +11,9 @@ from .beta_response_computer_tool_call_output_screenshot import (
 )
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseComputerToolCallOutputItem", "AcknowledgedSafetyCheck", "Agent"]
 

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel, PropertyInfo
 from .beta_response_output_refusal import BetaResponseOutputRefusal
 from .beta_response_output_text import BetaResponseOutputText
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = ["BetaResponseContentPartAddedEvent", "Part", "PartReasoningText", "Agent"]
 
@@ -42,6 +47,8 @@ class Agent(BaseModel):
 
 class BetaResponseContentPartAddedEvent(BaseModel):
     """Emitted when a new content part is added."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     content_index: int
     """The index of the content part that was added."""

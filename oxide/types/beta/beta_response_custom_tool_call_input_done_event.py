@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseCustomToolCallInputDoneEvent", "Agent"]
 
@@ -24,6 +24,8 @@ class Agent(BaseModel):
 
 class BetaResponseCustomToolCallInputDoneEvent(BaseModel):
     """Event indicating that input for a custom tool call is complete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     input: str
     """The complete input data for the custom tool call."""

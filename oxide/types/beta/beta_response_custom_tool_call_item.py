@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from .beta_response_custom_tool_call import BetaResponseCustomToolCall
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseCustomToolCallItem"]
 
@@ -18,7 +18,7 @@ __all__ = ["BetaResponseCustomToolCallItem"]
 class BetaResponseCustomToolCallItem(BetaResponseCustomToolCall):
     """A call to a custom tool created by the model."""
 
-    id: str
+    id: str  # type: ignore[assignment, misc, override, unused-ignore]
     """The unique ID of the custom tool call item."""
 
     status: Literal["in_progress", "completed", "incomplete"]

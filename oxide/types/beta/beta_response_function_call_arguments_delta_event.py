@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseFunctionCallArgumentsDeltaEvent", "Agent"]
 
@@ -24,6 +24,8 @@ class Agent(BaseModel):
 
 class BetaResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a partial function-call arguments delta."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     delta: str
     """The function-call arguments delta that is added."""

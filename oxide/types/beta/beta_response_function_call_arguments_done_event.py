@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseFunctionCallArgumentsDoneEvent", "Agent"]
 
@@ -24,6 +24,8 @@ class Agent(BaseModel):
 
 class BetaResponseFunctionCallArgumentsDoneEvent(BaseModel):
     """Emitted when function-call arguments are finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     arguments: str
     """The function-call arguments."""

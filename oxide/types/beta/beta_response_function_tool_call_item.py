@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from .beta_response_function_tool_call import BetaResponseFunctionToolCall
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseFunctionToolCallItem"]
 
@@ -22,10 +22,10 @@ class BetaResponseFunctionToolCallItem(BetaResponseFunctionToolCall):
     [function calling guide](https://platform.openai.com/docs/guides/function-calling) for more information.
     """
 
-    id: str
+    id: str  # type: ignore[assignment, misc, override, unused-ignore]
     """The unique ID of the function tool call."""
 
-    status: Literal["in_progress", "completed", "incomplete"]
+    status: Literal["in_progress", "completed", "incomplete"]  # type: ignore[assignment, misc, override, unused-ignore]
     """The status of the item.
 
     One of `in_progress`, `completed`, or `incomplete`. Populated when items are

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseInjectCreatedEvent"]
 
@@ -20,6 +20,8 @@ class BetaResponseInjectCreatedEvent(BaseModel):
     Emitted when all injected input items were validated and committed to the
     active response.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     response_id: str
     """The ID of the response that accepted the input."""

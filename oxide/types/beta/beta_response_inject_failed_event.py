@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .beta_response_input_item import BetaResponseInputItem
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseInjectFailedEvent", "Error"]
 
@@ -33,6 +33,8 @@ class BetaResponseInjectFailedEvent(BaseModel):
     returns the uncommitted raw input so the client can retry it in another
     response when appropriate.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     error: Error
     """Information about why the input was not committed."""

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .beta_response_output_item import BetaResponseOutputItem
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseOutputItemAddedEvent", "Agent"]
 
@@ -25,6 +25,8 @@ class Agent(BaseModel):
 
 class BetaResponseOutputItemAddedEvent(BaseModel):
     """Emitted when a new output item is added."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     item: BetaResponseOutputItem
     """The output item that was added.

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .beta_response_input_file import BetaResponseInputFile
@@ -11,9 +11,9 @@ from .beta_response_input_image import BetaResponseInputImage
 from .beta_response_input_text import BetaResponseInputText
 
 if TYPE_CHECKING:
-    from typing import TypeAlias, Union
+    from typing import Dict, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenUnion as Union
+    from ..._models import OpenDict as Dict, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["BetaResponsePrompt", "Variables"]
 

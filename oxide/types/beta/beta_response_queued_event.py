@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .beta_response import BetaResponse
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseQueuedEvent", "Agent"]
 
@@ -25,6 +25,8 @@ class Agent(BaseModel):
 
 class BetaResponseQueuedEvent(BaseModel):
     """Emitted when a response is queued and waiting to be processed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     response: BetaResponse
     """The full response object that is queued."""

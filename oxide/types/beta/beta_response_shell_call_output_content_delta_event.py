@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseShellCallOutputContentDeltaEvent", "Delta", "Agent"]
 
@@ -34,6 +34,8 @@ class Agent(BaseModel):
 
 class BetaResponseShellCallOutputContentDeltaEvent(BaseModel):
     """A streaming event that indicated shell call output was incrementally added."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     command_index: int
     """The index of the shell command that produced output."""

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["BetaResponseWebSearchCallSearchingEvent", "Agent"]
 
@@ -24,6 +24,8 @@ class Agent(BaseModel):
 
 class BetaResponseWebSearchCallSearchingEvent(BaseModel):
     """Emitted when a web search call is executing."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     item_id: str
     """Unique ID for the output item associated with the web search call."""

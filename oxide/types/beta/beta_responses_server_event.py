@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel, PropertyInfo
 from .beta_response_audio_delta_event import BetaResponseAudioDeltaEvent
@@ -105,9 +105,15 @@ from .beta_response_web_search_call_in_progress_event import (
 from .beta_response_web_search_call_searching_event import BetaResponseWebSearchCallSearchingEvent
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Dict, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenDict as Dict,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "BetaResponsesServerEvent",
@@ -177,6 +183,8 @@ __all__ = [
 class BetaResponseAudioWsDelta(BetaResponseAudioDeltaEvent):
     """Emitted when there is a partial audio response."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -187,6 +195,8 @@ class BetaResponseAudioWsDelta(BetaResponseAudioDeltaEvent):
 
 class BetaResponseAudioWsDone(BetaResponseAudioDoneEvent):
     """Emitted when the audio response is complete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -199,6 +209,8 @@ class BetaResponseAudioWsDone(BetaResponseAudioDoneEvent):
 class BetaResponseAudioTranscriptWsDelta(BetaResponseAudioTranscriptDeltaEvent):
     """Emitted when there is a partial transcript of audio."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -209,6 +221,8 @@ class BetaResponseAudioTranscriptWsDelta(BetaResponseAudioTranscriptDeltaEvent):
 
 class BetaResponseAudioTranscriptWsDone(BetaResponseAudioTranscriptDoneEvent):
     """Emitted when the full audio transcript is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -221,6 +235,8 @@ class BetaResponseAudioTranscriptWsDone(BetaResponseAudioTranscriptDoneEvent):
 class BetaResponseCodeInterpreterCallCodeWsDelta(BetaResponseCodeInterpreterCallCodeDeltaEvent):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -231,6 +247,8 @@ class BetaResponseCodeInterpreterCallCodeWsDelta(BetaResponseCodeInterpreterCall
 
 class BetaResponseCodeInterpreterCallCodeWsDone(BetaResponseCodeInterpreterCallCodeDoneEvent):
     """Emitted when the code snippet is finalized by the code interpreter."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -243,6 +261,8 @@ class BetaResponseCodeInterpreterCallCodeWsDone(BetaResponseCodeInterpreterCallC
 class BetaResponseCodeInterpreterCallWsCompleted(BetaResponseCodeInterpreterCallCompletedEvent):
     """Emitted when the code interpreter call is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -253,6 +273,8 @@ class BetaResponseCodeInterpreterCallWsCompleted(BetaResponseCodeInterpreterCall
 
 class BetaResponseCodeInterpreterCallInWsProgress(BetaResponseCodeInterpreterCallInProgressEvent):
     """Emitted when a code interpreter call is in progress."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -267,6 +289,8 @@ class BetaResponseCodeInterpreterCallWsInterpreting(
 ):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -277,6 +301,8 @@ class BetaResponseCodeInterpreterCallWsInterpreting(
 
 class BetaResponseWsCompleted(BetaResponseCompletedEvent):
     """Emitted when the model response is complete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -289,6 +315,8 @@ class BetaResponseWsCompleted(BetaResponseCompletedEvent):
 class BetaResponseContentPartWsAdded(BetaResponseContentPartAddedEvent):
     """Emitted when a new content part is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -299,6 +327,8 @@ class BetaResponseContentPartWsAdded(BetaResponseContentPartAddedEvent):
 
 class BetaResponseContentPartWsDone(BetaResponseContentPartDoneEvent):
     """Emitted when a content part is done."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -311,6 +341,8 @@ class BetaResponseContentPartWsDone(BetaResponseContentPartDoneEvent):
 class BetaResponseWsCreated(BetaResponseCreatedEvent):
     """An event that is emitted when a response is created."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -321,6 +353,8 @@ class BetaResponseWsCreated(BetaResponseCreatedEvent):
 
 class BetaResponseFileSearchCallWsCompleted(BetaResponseFileSearchCallCompletedEvent):
     """Emitted when a file search call is completed (results found)."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -333,6 +367,8 @@ class BetaResponseFileSearchCallWsCompleted(BetaResponseFileSearchCallCompletedE
 class BetaResponseFileSearchCallInWsProgress(BetaResponseFileSearchCallInProgressEvent):
     """Emitted when a file search call is initiated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -343,6 +379,8 @@ class BetaResponseFileSearchCallInWsProgress(BetaResponseFileSearchCallInProgres
 
 class BetaResponseFileSearchCallWsSearching(BetaResponseFileSearchCallSearchingEvent):
     """Emitted when a file search is currently searching."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -355,6 +393,8 @@ class BetaResponseFileSearchCallWsSearching(BetaResponseFileSearchCallSearchingE
 class BetaResponseFunctionCallArgumentsWsDelta(BetaResponseFunctionCallArgumentsDeltaEvent):
     """Emitted when there is a partial function-call arguments delta."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -365,6 +405,8 @@ class BetaResponseFunctionCallArgumentsWsDelta(BetaResponseFunctionCallArguments
 
 class BetaResponseFunctionCallArgumentsWsDone(BetaResponseFunctionCallArgumentsDoneEvent):
     """Emitted when function-call arguments are finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -377,6 +419,8 @@ class BetaResponseFunctionCallArgumentsWsDone(BetaResponseFunctionCallArgumentsD
 class BetaResponseShellCallCommandWsAdded(BetaResponseShellCallCommandAddedEvent):
     """A streaming event that indicated a shell command was added to a tool call."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -387,6 +431,8 @@ class BetaResponseShellCallCommandWsAdded(BetaResponseShellCallCommandAddedEvent
 
 class BetaResponseShellCallCommandWsDelta(BetaResponseShellCallCommandDeltaEvent):
     """A streaming event that indicated a shell command was incrementally updated."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -399,6 +445,8 @@ class BetaResponseShellCallCommandWsDelta(BetaResponseShellCallCommandDeltaEvent
 class BetaResponseShellCallCommandWsDone(BetaResponseShellCallCommandDoneEvent):
     """A streaming event that indicated a shell command was completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -409,6 +457,8 @@ class BetaResponseShellCallCommandWsDone(BetaResponseShellCallCommandDoneEvent):
 
 class BetaResponseShellCallOutputContentWsDelta(BetaResponseShellCallOutputContentDeltaEvent):
     """A streaming event that indicated shell call output was incrementally added."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -421,6 +471,8 @@ class BetaResponseShellCallOutputContentWsDelta(BetaResponseShellCallOutputConte
 class BetaResponseShellCallOutputContentWsDone(BetaResponseShellCallOutputContentDoneEvent):
     """A streaming event that indicated shell call output was completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -431,6 +483,8 @@ class BetaResponseShellCallOutputContentWsDone(BetaResponseShellCallOutputConten
 
 class BetaResponseInWsProgress(BetaResponseInProgressEvent):
     """Emitted when the response is in progress."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -443,6 +497,8 @@ class BetaResponseInWsProgress(BetaResponseInProgressEvent):
 class BetaResponseWsFailed(BetaResponseFailedEvent):
     """An event that is emitted when a response fails."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -453,6 +509,8 @@ class BetaResponseWsFailed(BetaResponseFailedEvent):
 
 class BetaResponseWsIncomplete(BetaResponseIncompleteEvent):
     """An event that is emitted when a response finishes as incomplete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -465,6 +523,8 @@ class BetaResponseWsIncomplete(BetaResponseIncompleteEvent):
 class BetaResponseOutputItemWsAdded(BetaResponseOutputItemAddedEvent):
     """Emitted when a new output item is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -475,6 +535,8 @@ class BetaResponseOutputItemWsAdded(BetaResponseOutputItemAddedEvent):
 
 class BetaResponseOutputItemWsDone(BetaResponseOutputItemDoneEvent):
     """Emitted when an output item is marked done."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -487,6 +549,8 @@ class BetaResponseOutputItemWsDone(BetaResponseOutputItemDoneEvent):
 class BetaResponseReasoningSummaryPartWsAdded(BetaResponseReasoningSummaryPartAddedEvent):
     """Emitted when a new reasoning summary part is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -497,6 +561,8 @@ class BetaResponseReasoningSummaryPartWsAdded(BetaResponseReasoningSummaryPartAd
 
 class BetaResponseReasoningSummaryPartWsDone(BetaResponseReasoningSummaryPartDoneEvent):
     """Emitted when a reasoning summary part is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -509,6 +575,8 @@ class BetaResponseReasoningSummaryPartWsDone(BetaResponseReasoningSummaryPartDon
 class BetaResponseReasoningSummaryTextWsDelta(BetaResponseReasoningSummaryTextDeltaEvent):
     """Emitted when a delta is added to a reasoning summary text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -519,6 +587,8 @@ class BetaResponseReasoningSummaryTextWsDelta(BetaResponseReasoningSummaryTextDe
 
 class BetaResponseReasoningSummaryTextWsDone(BetaResponseReasoningSummaryTextDoneEvent):
     """Emitted when a reasoning summary text is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -531,6 +601,8 @@ class BetaResponseReasoningSummaryTextWsDone(BetaResponseReasoningSummaryTextDon
 class BetaResponseReasoningTextWsDelta(BetaResponseReasoningTextDeltaEvent):
     """Emitted when a delta is added to a reasoning text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -541,6 +613,8 @@ class BetaResponseReasoningTextWsDelta(BetaResponseReasoningTextDeltaEvent):
 
 class BetaResponseReasoningTextWsDone(BetaResponseReasoningTextDoneEvent):
     """Emitted when a reasoning text is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -553,6 +627,8 @@ class BetaResponseReasoningTextWsDone(BetaResponseReasoningTextDoneEvent):
 class BetaResponseRefusalWsDelta(BetaResponseRefusalDeltaEvent):
     """Emitted when there is a partial refusal text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -563,6 +639,8 @@ class BetaResponseRefusalWsDelta(BetaResponseRefusalDeltaEvent):
 
 class BetaResponseRefusalWsDone(BetaResponseRefusalDoneEvent):
     """Emitted when refusal text is finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -575,6 +653,8 @@ class BetaResponseRefusalWsDone(BetaResponseRefusalDoneEvent):
 class BetaResponseTextWsDelta(BetaResponseTextDeltaEvent):
     """Emitted when there is an additional text delta."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -585,6 +665,8 @@ class BetaResponseTextWsDelta(BetaResponseTextDeltaEvent):
 
 class BetaResponseTextWsDone(BetaResponseTextDoneEvent):
     """Emitted when text content is finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -597,6 +679,8 @@ class BetaResponseTextWsDone(BetaResponseTextDoneEvent):
 class BetaResponseWebSearchCallWsCompleted(BetaResponseWebSearchCallCompletedEvent):
     """Emitted when a web search call is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -608,6 +692,8 @@ class BetaResponseWebSearchCallWsCompleted(BetaResponseWebSearchCallCompletedEve
 class BetaResponseWebSearchCallInWsProgress(BetaResponseWebSearchCallInProgressEvent):
     """Emitted when a web search call is initiated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -618,6 +704,8 @@ class BetaResponseWebSearchCallInWsProgress(BetaResponseWebSearchCallInProgressE
 
 class BetaResponseWebSearchCallWsSearching(BetaResponseWebSearchCallSearchingEvent):
     """Emitted when a web search call is executing."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -632,6 +720,8 @@ class BetaResponseImageGenCallWsCompleted(BetaResponseImageGenCallCompletedEvent
     Emitted when an image generation tool call has completed and the final image is available.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -645,6 +735,8 @@ class BetaResponseImageGenCallWsGenerating(BetaResponseImageGenCallGeneratingEve
     Emitted when an image generation tool call is actively generating an image (intermediate state).
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -656,6 +748,8 @@ class BetaResponseImageGenCallWsGenerating(BetaResponseImageGenCallGeneratingEve
 class BetaResponseImageGenCallInWsProgress(BetaResponseImageGenCallInProgressEvent):
     """Emitted when an image generation tool call is in progress."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -666,6 +760,8 @@ class BetaResponseImageGenCallInWsProgress(BetaResponseImageGenCallInProgressEve
 
 class BetaResponseImageGenCallPartialWsImage(BetaResponseImageGenCallPartialImageEvent):
     """Emitted when a partial image is available during image generation streaming."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -680,6 +776,8 @@ class BetaResponseMcpCallArgumentsWsDelta(BetaResponseMcpCallArgumentsDeltaEvent
     Emitted when there is a delta (partial update) to the arguments of an MCP tool call.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -690,6 +788,8 @@ class BetaResponseMcpCallArgumentsWsDelta(BetaResponseMcpCallArgumentsDeltaEvent
 
 class BetaResponseMcpCallArgumentsWsDone(BetaResponseMcpCallArgumentsDoneEvent):
     """Emitted when the arguments for an MCP tool call are finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -702,6 +802,8 @@ class BetaResponseMcpCallArgumentsWsDone(BetaResponseMcpCallArgumentsDoneEvent):
 class BetaResponseMcpCallWsCompleted(BetaResponseMcpCallCompletedEvent):
     """Emitted when an MCP  tool call has completed successfully."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -712,6 +814,8 @@ class BetaResponseMcpCallWsCompleted(BetaResponseMcpCallCompletedEvent):
 
 class BetaResponseMcpCallWsFailed(BetaResponseMcpCallFailedEvent):
     """Emitted when an MCP  tool call has failed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -724,6 +828,8 @@ class BetaResponseMcpCallWsFailed(BetaResponseMcpCallFailedEvent):
 class BetaResponseMcpCallInWsProgress(BetaResponseMcpCallInProgressEvent):
     """Emitted when an MCP  tool call is in progress."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -735,6 +841,8 @@ class BetaResponseMcpCallInWsProgress(BetaResponseMcpCallInProgressEvent):
 class BetaResponseMcpListToolsWsCompleted(BetaResponseMcpListToolsCompletedEvent):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -745,6 +853,8 @@ class BetaResponseMcpListToolsWsCompleted(BetaResponseMcpListToolsCompletedEvent
 
 class BetaResponseMcpListToolsWsFailed(BetaResponseMcpListToolsFailedEvent):
     """Emitted when the attempt to list available MCP tools has failed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -759,6 +869,8 @@ class BetaResponseMcpListToolsInWsProgress(BetaResponseMcpListToolsInProgressEve
     Emitted when the system is in the process of retrieving the list of available MCP tools.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -769,6 +881,8 @@ class BetaResponseMcpListToolsInWsProgress(BetaResponseMcpListToolsInProgressEve
 
 class BetaResponseOutputTextAnnotationWsAdded(BetaResponseOutputTextAnnotationAddedEvent):
     """Emitted when an annotation is added to output text content."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -781,6 +895,8 @@ class BetaResponseOutputTextAnnotationWsAdded(BetaResponseOutputTextAnnotationAd
 class BetaResponseWsQueued(BetaResponseQueuedEvent):
     """Emitted when a response is queued and waiting to be processed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -792,6 +908,8 @@ class BetaResponseWsQueued(BetaResponseQueuedEvent):
 class BetaResponseCustomToolCallInputWsDelta(BetaResponseCustomToolCallInputDeltaEvent):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -802,6 +920,8 @@ class BetaResponseCustomToolCallInputWsDelta(BetaResponseCustomToolCallInputDelt
 
 class BetaResponseCustomToolCallInputWsDone(BetaResponseCustomToolCallInputDoneEvent):
     """Event indicating that input for a custom tool call is complete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -839,6 +959,8 @@ class BetaResponseWsErrorAgent(BaseModel):
 
 class BetaResponseWsError(BaseModel):
     """Emitted when an error occurs while processing a Responses WebSocket request."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     error: BetaResponseWsErrorError
     """Details about the error."""

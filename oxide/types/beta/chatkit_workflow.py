@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Union
+    from typing import Dict, Optional, Union
 else:
-    from ..._models import OpenUnion as Union
+    from ..._models import OpenDict as Dict, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["ChatKitWorkflow", "Tracing"]
 

@@ -3,16 +3,23 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel, PropertyInfo
 from ..completion_usage import CompletionUsage
 from .chat_completion_token_logprob import ChatCompletionTokenLogprob
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Dict, List, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenDict as Dict,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "ChatCompletionChunk",
@@ -272,6 +279,8 @@ class ChatCompletionChunk(BaseModel):
     by the model, based on the provided input.
     [Learn more](https://platform.openai.com/docs/guides/streaming-responses).
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     id: str
     """A unique identifier for the chat completion. Each chunk has the same ID."""

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from .chat_completion_content_part_image import ChatCompletionContentPartImage
 from .chat_completion_content_part_text import ChatCompletionContentPartText
 from .chat_completion_message import ChatCompletionMessage
 
 if TYPE_CHECKING:
-    from typing import TypeAlias, Union
+    from typing import List, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenUnion as Union
+    from ..._models import OpenList as List, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["ChatCompletionStoreMessage", "ChatCompletionStoreMessageContentPart"]
 

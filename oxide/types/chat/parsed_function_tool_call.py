@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from .chat_completion_message_function_tool_call import (
     ChatCompletionMessageFunctionToolCall,
     Function,
 )
+
+if TYPE_CHECKING:
+    from typing import Optional
+else:
+    from ..._models import OpenOptional as Optional
 
 __all__ = ["ParsedFunctionToolCall", "ParsedFunction"]
 

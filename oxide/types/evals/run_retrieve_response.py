@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from msgspec import field
 
@@ -20,9 +20,16 @@ from .create_eval_jsonl_run_data_source import CreateEvalJSONLRunDataSource
 from .eval_api_error import EvalAPIError
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Dict, List, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenDict as Dict,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "RunRetrieveResponse",

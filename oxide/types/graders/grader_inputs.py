@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from ..responses.response_input_audio import ResponseInputAudio
 from ..responses.response_input_text import ResponseInputText
 
 if TYPE_CHECKING:
-    from typing import Literal, TypeAlias, Union
+    from typing import List, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "GraderInputs",

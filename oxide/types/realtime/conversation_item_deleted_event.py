@@ -22,6 +22,8 @@ class ConversationItemDeletedEvent(BaseModel):
     server's understanding of the conversation history with the client's view.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .conversation_item import ConversationItem
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["ConversationItemDone"]
 
@@ -21,6 +21,8 @@ class ConversationItemDone(BaseModel):
 
     The event will include the full content of the Item except for audio data, which can be retrieved separately with a `conversation.item.retrieve` event if needed.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     event_id: str
     """The unique ID of the server event."""

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from ..audio.transcription_language import TranscriptionLanguage
 from .log_prob_properties import LogProbProperties
 
 if TYPE_CHECKING:
-    from typing import Literal, TypeAlias, Union
+    from typing import List, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "ConversationItemInputAudioTranscriptionCompletedEvent",
@@ -78,6 +83,8 @@ class ConversationItemInputAudioTranscriptionCompletedEvent(BaseModel):
     The transcript may diverge somewhat from the model's interpretation, and
     should be treated as a rough guide.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     content_index: int
     """The index of the content part containing the audio."""

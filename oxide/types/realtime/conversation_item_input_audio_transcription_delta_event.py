@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .log_prob_properties import LogProbProperties
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["ConversationItemInputAudioTranscriptionDeltaEvent"]
 
@@ -20,6 +20,8 @@ class ConversationItemInputAudioTranscriptionDeltaEvent(BaseModel):
     """
     Returned when the text value of an input audio transcription content part is updated with incremental transcription results.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     event_id: str
     """The unique ID of the server event."""

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["ConversationItemInputAudioTranscriptionFailedEvent", "Error"]
 
@@ -37,6 +37,8 @@ class ConversationItemInputAudioTranscriptionFailedEvent(BaseModel):
     request for a user message failed. These events are separate from other
     `error` events so that the client can identify the related Item.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     content_index: int
     """The index of the content part containing the audio."""

@@ -18,6 +18,8 @@ __all__ = ["ConversationItemInputAudioTranscriptionSegment"]
 class ConversationItemInputAudioTranscriptionSegment(BaseModel):
     """Returned when an input audio transcription segment is identified for an item."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     id: str
     """The segment identifier."""
 

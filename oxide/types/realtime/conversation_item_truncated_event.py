@@ -25,6 +25,8 @@ class ConversationItemTruncatedEvent(BaseModel):
     to ensure there is no text in the context that hasn't been heard by the user.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     audio_end_ms: int
     """The duration up to which the audio was truncated, in milliseconds."""
 

@@ -21,6 +21,8 @@ class InputAudioBufferClearedEvent(BaseModel):
     `input_audio_buffer.clear` event.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["InputAudioBufferCommittedEvent"]
 
@@ -22,6 +22,8 @@ class InputAudioBufferCommittedEvent(BaseModel):
     message item that will be created, thus a `conversation.item.created` event
     will also be sent to the client.
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     event_id: str
     """The unique ID of the server event."""

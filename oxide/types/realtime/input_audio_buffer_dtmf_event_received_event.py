@@ -24,6 +24,8 @@ class InputAudioBufferDtmfEventReceivedEvent(BaseModel):
     that the server received the event.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event: str
     """The telephone keypad that was pressed by the user."""
 

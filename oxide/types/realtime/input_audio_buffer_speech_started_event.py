@@ -29,6 +29,8 @@ class InputAudioBufferSpeechStartedEvent(BaseModel):
     the audio buffer during VAD activation).
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     audio_start_ms: int
     """
     Milliseconds from the start of all audio written to the buffer during the

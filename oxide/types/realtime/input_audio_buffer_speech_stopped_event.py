@@ -22,6 +22,8 @@ class InputAudioBufferSpeechStoppedEvent(BaseModel):
     event with the user message item that is created from the audio buffer.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     audio_end_ms: int
     """Milliseconds since the session started when speech stopped.
 

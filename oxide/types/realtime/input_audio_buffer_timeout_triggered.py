@@ -33,6 +33,8 @@ class InputAudioBufferTimeoutTriggered(BaseModel):
     something relevant to the conversation or a prompt to continue speaking.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     audio_end_ms: int
     """
     Millisecond offset of audio written to the input audio buffer at the time the

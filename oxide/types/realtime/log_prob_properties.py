@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
+
+if TYPE_CHECKING:
+    from typing import List
+else:
+    from ..._models import OpenList as List
 
 __all__ = ["LogProbProperties"]
 

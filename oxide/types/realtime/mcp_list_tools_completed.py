@@ -18,6 +18,8 @@ __all__ = ["McpListToolsCompleted"]
 class McpListToolsCompleted(BaseModel):
     """Returned when listing MCP tools has completed for an item."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -18,6 +18,8 @@ __all__ = ["McpListToolsFailed"]
 class McpListToolsFailed(BaseModel):
     """Returned when listing MCP tools has failed for an item."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

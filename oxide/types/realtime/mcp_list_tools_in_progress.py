@@ -18,6 +18,8 @@ __all__ = ["McpListToolsInProgress"]
 class McpListToolsInProgress(BaseModel):
     """Returned when listing MCP tools is in progress for an item."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

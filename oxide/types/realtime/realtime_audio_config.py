@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .realtime_audio_config_input import RealtimeAudioConfigInput
 from .realtime_audio_config_output import RealtimeAudioConfigOutput
+
+if TYPE_CHECKING:
+    from typing import Optional
+else:
+    from ..._models import OpenOptional as Optional
 
 __all__ = ["RealtimeAudioConfig"]
 

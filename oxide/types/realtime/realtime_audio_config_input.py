@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .audio_transcription import AudioTranscription
 from .noise_reduction_type import NoiseReductionType
 from .realtime_audio_formats import RealtimeAudioFormats
 from .realtime_audio_input_turn_detection import RealtimeAudioInputTurnDetection
+
+if TYPE_CHECKING:
+    from typing import Optional
+else:
+    from ..._models import OpenOptional as Optional
 
 __all__ = ["RealtimeAudioConfigInput", "NoiseReduction"]
 

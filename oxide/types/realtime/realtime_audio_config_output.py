@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .realtime_audio_formats import RealtimeAudioFormats
 
 if TYPE_CHECKING:
-    from typing import Literal, TypeAlias, Union
+    from typing import Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["RealtimeAudioConfigOutput", "Voice", "VoiceID"]
 

@@ -23,6 +23,8 @@ class RealtimeErrorEvent(BaseModel):
     recommend to implementors to monitor and log error messages by default.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     error: RealtimeError
     """Details of the error."""
 

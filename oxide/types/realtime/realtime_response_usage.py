@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .realtime_response_usage_input_token_details import RealtimeResponseUsageInputTokenDetails
 from .realtime_response_usage_output_token_details import RealtimeResponseUsageOutputTokenDetails
+
+if TYPE_CHECKING:
+    from typing import Optional
+else:
+    from ..._models import OpenOptional as Optional
 
 __all__ = ["RealtimeResponseUsage"]
 

@@ -78,6 +78,8 @@ class ConversationItemRetrieved(BaseModel):
     This is provided as a way to fetch the server's representation of an item, for example to get access to the post-processed audio data after noise cancellation and VAD. It includes the full content of the Item, including audio data.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 
@@ -96,6 +98,8 @@ class OutputAudioBufferStarted(BaseModel):
     [Learn more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 
@@ -113,6 +117,8 @@ class OutputAudioBufferStopped(BaseModel):
     data has been sent to the client (`response.done`).
     [Learn more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     event_id: str
     """The unique ID of the server event."""
@@ -133,6 +139,8 @@ class OutputAudioBufferCleared(BaseModel):
     cut off the current audio response.
     [Learn more](https://platform.openai.com/docs/guides/realtime-conversations#client-and-server-events-for-audio-in-webrtc).
     """
+
+    __oxide_shadow__ = ("obfuscation",)
 
     event_id: str
     """The unique ID of the server event."""

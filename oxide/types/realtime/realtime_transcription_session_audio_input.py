@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .audio_transcription import AudioTranscription
@@ -12,6 +12,11 @@ from .realtime_audio_formats import RealtimeAudioFormats
 from .realtime_transcription_session_audio_input_turn_detection import (
     RealtimeTranscriptionSessionAudioInputTurnDetection,
 )
+
+if TYPE_CHECKING:
+    from typing import Optional
+else:
+    from ..._models import OpenOptional as Optional
 
 __all__ = ["RealtimeTranscriptionSessionAudioInput", "NoiseReduction"]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .audio_transcription import AudioTranscription
@@ -12,9 +12,9 @@ from .realtime_audio_formats import RealtimeAudioFormats
 from .realtime_transcription_session_turn_detection import RealtimeTranscriptionSessionTurnDetection
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = [
     "RealtimeTranscriptionSessionCreateResponse",

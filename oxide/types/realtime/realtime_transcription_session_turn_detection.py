@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
+
+if TYPE_CHECKING:
+    from typing import Optional
+else:
+    from ..._models import OpenOptional as Optional
 
 __all__ = ["RealtimeTranscriptionSessionTurnDetection"]
 

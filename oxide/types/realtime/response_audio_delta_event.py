@@ -18,6 +18,8 @@ __all__ = ["ResponseAudioDeltaEvent"]
 class ResponseAudioDeltaEvent(BaseModel):
     """Returned when the model-generated audio is updated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part in the item's content array."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseAudioTranscriptDeltaEvent"]
 class ResponseAudioTranscriptDeltaEvent(BaseModel):
     """Returned when the model-generated transcription of audio output is updated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part in the item's content array."""
 

@@ -22,6 +22,8 @@ class ResponseAudioTranscriptDoneEvent(BaseModel):
     cancelled.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part in the item's content array."""
 

@@ -23,6 +23,8 @@ class ResponseCreatedEvent(BaseModel):
     where the response is in an initial state of `in_progress`.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -30,6 +30,8 @@ class ResponseDoneEvent(BaseModel):
     any audio content.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseFunctionCallArgumentsDeltaEvent"]
 class ResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """Returned when the model-generated function call arguments are updated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     call_id: str
     """The ID of the function call."""
 

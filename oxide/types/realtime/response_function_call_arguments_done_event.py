@@ -21,6 +21,8 @@ class ResponseFunctionCallArgumentsDoneEvent(BaseModel):
     Also emitted when a Response is interrupted, incomplete, or cancelled.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     arguments: str
     """The final arguments as a JSON string."""
 

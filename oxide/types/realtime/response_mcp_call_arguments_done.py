@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpCallArgumentsDone"]
 class ResponseMcpCallArgumentsDone(BaseModel):
     """Returned when MCP tool call arguments are finalized during response generation."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     arguments: str
     """The final JSON-encoded arguments string."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpCallCompleted"]
 class ResponseMcpCallCompleted(BaseModel):
     """Returned when an MCP tool call has completed successfully."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpCallFailed"]
 class ResponseMcpCallFailed(BaseModel):
     """Returned when an MCP tool call has failed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

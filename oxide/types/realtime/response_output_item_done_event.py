@@ -23,6 +23,8 @@ class ResponseOutputItemDoneEvent(BaseModel):
     interrupted, incomplete, or cancelled.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -28,6 +28,8 @@ class SessionCreatedEvent(BaseModel):
     the default Session configuration.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

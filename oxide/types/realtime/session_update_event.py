@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .realtime_session_create_request import RealtimeSessionCreateRequest
 from .realtime_transcription_session_create_request import RealtimeTranscriptionSessionCreateRequest
 
 if TYPE_CHECKING:
-    from typing import Literal, TypeAlias, Union
+    from typing import Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["SessionUpdateEvent", "Session"]
 

@@ -26,6 +26,8 @@ class SessionUpdatedEvent(BaseModel):
     there is an error.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

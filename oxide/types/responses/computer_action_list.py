@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from typing import List, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from .computer_action import ComputerAction
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
+    from typing import List, TypeAlias
+else:
+    from ..._models import OpenList as List
 
 __all__ = ["ComputerActionList"]
 

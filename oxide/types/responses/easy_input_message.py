@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .response_input_message_content_list import ResponseInputMessageContentList
 
 if TYPE_CHECKING:
-    from typing import Literal, Union
+    from typing import Literal, Optional, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["EasyInputMessage"]
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, Optional, TYPE_CHECKING, TypeVar
+from typing import Generic, TYPE_CHECKING, TypeVar
 
 from ..._models import GenericModel, PropertyInfo
 from .._overrides.responses import ParsedResponseMixin
@@ -43,9 +43,9 @@ from .response_tool_search_call import ResponseToolSearchCall
 from .response_tool_search_output_item import ResponseToolSearchOutputItem
 
 if TYPE_CHECKING:
-    from typing import Annotated, TypeAlias, Union
+    from typing import Annotated, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenUnion as Union
+    from ..._models import OpenAnnotated as Annotated, OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["ParsedResponse", "ParsedResponseOutputMessage", "ParsedResponseOutputText"]
 

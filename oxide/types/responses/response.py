@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel, PropertyInfo
 from .._overrides.responses import ResponseMixin
@@ -29,9 +29,16 @@ from .tool_choice_shell import ToolChoiceShell
 from .tool_choice_types import ToolChoiceTypes
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Dict, List, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenDict as Dict,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "Response",
@@ -204,6 +211,8 @@ class PromptCacheOptions(BaseModel):
 
 
 class Response(ResponseMixin, BaseModel):
+    __oxide_shadow__ = ("store",)
+
     id: str
     """Unique identifier for this Response."""
 

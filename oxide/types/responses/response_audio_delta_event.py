@@ -18,6 +18,8 @@ __all__ = ["ResponseAudioDeltaEvent"]
 class ResponseAudioDeltaEvent(BaseModel):
     """Emitted when there is a partial audio response."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     delta: str
     """A chunk of Base64 encoded response audio bytes."""
 

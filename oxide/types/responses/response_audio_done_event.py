@@ -18,6 +18,8 @@ __all__ = ["ResponseAudioDoneEvent"]
 class ResponseAudioDoneEvent(BaseModel):
     """Emitted when the audio response is complete."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     sequence_number: int
     """The sequence number of the delta."""
 

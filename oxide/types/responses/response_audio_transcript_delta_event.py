@@ -18,6 +18,8 @@ __all__ = ["ResponseAudioTranscriptDeltaEvent"]
 class ResponseAudioTranscriptDeltaEvent(BaseModel):
     """Emitted when there is a partial transcript of audio."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     delta: str
     """The partial transcript of the audio response."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseAudioTranscriptDoneEvent"]
 class ResponseAudioTranscriptDoneEvent(BaseModel):
     """Emitted when the full audio transcript is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     sequence_number: int
     """The sequence number of this event."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseCodeInterpreterCallCodeDoneEvent"]
 class ResponseCodeInterpreterCallCodeDoneEvent(BaseModel):
     """Emitted when the code snippet is finalized by the code interpreter."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     code: str
     """The final code snippet output by the code interpreter."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseCodeInterpreterCallCompletedEvent"]
 class ResponseCodeInterpreterCallCompletedEvent(BaseModel):
     """Emitted when the code interpreter call is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The unique identifier of the code interpreter tool call item."""
 

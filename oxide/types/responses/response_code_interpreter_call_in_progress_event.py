@@ -18,6 +18,8 @@ __all__ = ["ResponseCodeInterpreterCallInProgressEvent"]
 class ResponseCodeInterpreterCallInProgressEvent(BaseModel):
     """Emitted when a code interpreter call is in progress."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The unique identifier of the code interpreter tool call item."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseCodeInterpreterCallInterpretingEvent"]
 class ResponseCodeInterpreterCallInterpretingEvent(BaseModel):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The unique identifier of the code interpreter tool call item."""
 

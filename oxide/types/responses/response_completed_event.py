@@ -19,6 +19,8 @@ __all__ = ["ResponseCompletedEvent"]
 class ResponseCompletedEvent(BaseModel):
     """Emitted when the model response is complete."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     response: Response
     """Properties of the completed response."""
 

@@ -36,6 +36,8 @@ Part: TypeAlias = Annotated[
 class ResponseContentPartAddedEvent(BaseModel):
     """Emitted when a new content part is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part that was added."""
 

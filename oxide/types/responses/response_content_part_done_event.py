@@ -36,6 +36,8 @@ Part: TypeAlias = Annotated[
 class ResponseContentPartDoneEvent(BaseModel):
     """Emitted when a content part is done."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part that is done."""
 

@@ -19,6 +19,8 @@ __all__ = ["ResponseCreatedEvent"]
 class ResponseCreatedEvent(BaseModel):
     """An event that is emitted when a response is created."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     response: Response
     """The response that was created."""
 

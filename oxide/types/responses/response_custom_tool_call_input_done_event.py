@@ -18,6 +18,8 @@ __all__ = ["ResponseCustomToolCallInputDoneEvent"]
 class ResponseCustomToolCallInputDoneEvent(BaseModel):
     """Event indicating that input for a custom tool call is complete."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     input: str
     """The complete input data for the custom tool call."""
 

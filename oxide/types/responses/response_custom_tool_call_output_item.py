@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from .response_custom_tool_call_output import ResponseCustomToolCallOutput
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["ResponseCustomToolCallOutputItem"]
 
@@ -18,7 +18,7 @@ __all__ = ["ResponseCustomToolCallOutputItem"]
 class ResponseCustomToolCallOutputItem(ResponseCustomToolCallOutput):
     """The output of a custom tool call from your code, being sent back to the model."""
 
-    id: str
+    id: str  # type: ignore[assignment, misc, override, unused-ignore]
     """The unique ID of the custom tool call output item."""
 
     status: Literal["in_progress", "completed", "incomplete"]

@@ -19,6 +19,8 @@ __all__ = ["ResponseFailedEvent"]
 class ResponseFailedEvent(BaseModel):
     """An event that is emitted when a response fails."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     response: Response
     """The response that failed."""
 

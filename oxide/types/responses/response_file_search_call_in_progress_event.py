@@ -18,6 +18,8 @@ __all__ = ["ResponseFileSearchCallInProgressEvent"]
 class ResponseFileSearchCallInProgressEvent(BaseModel):
     """Emitted when a file search call is initiated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the output item that the file search call is initiated."""
 

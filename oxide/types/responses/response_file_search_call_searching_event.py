@@ -18,6 +18,8 @@ __all__ = ["ResponseFileSearchCallSearchingEvent"]
 class ResponseFileSearchCallSearchingEvent(BaseModel):
     """Emitted when a file search is currently searching."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the output item that the file search call is initiated."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseFunctionCallArgumentsDeltaEvent"]
 class ResponseFunctionCallArgumentsDeltaEvent(BaseModel):
     """Emitted when there is a partial function-call arguments delta."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     delta: str
     """The function-call arguments delta that is added."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseFunctionCallArgumentsDoneEvent"]
 class ResponseFunctionCallArgumentsDoneEvent(BaseModel):
     """Emitted when function-call arguments are finalized."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     arguments: str
     """The function-call arguments."""
 

@@ -20,6 +20,8 @@ class ResponseImageGenCallCompletedEvent(BaseModel):
     Emitted when an image generation tool call has completed and the final image is available.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The unique identifier of the image generation item being processed."""
 

@@ -20,6 +20,8 @@ class ResponseImageGenCallGeneratingEvent(BaseModel):
     Emitted when an image generation tool call is actively generating an image (intermediate state).
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The unique identifier of the image generation item being processed."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseImageGenCallInProgressEvent"]
 class ResponseImageGenCallInProgressEvent(BaseModel):
     """Emitted when an image generation tool call is in progress."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The unique identifier of the image generation item being processed."""
 

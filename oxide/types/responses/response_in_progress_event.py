@@ -19,6 +19,8 @@ __all__ = ["ResponseInProgressEvent"]
 class ResponseInProgressEvent(BaseModel):
     """Emitted when the response is in progress."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     response: Response
     """The response that is in progress."""
 

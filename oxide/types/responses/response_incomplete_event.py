@@ -19,6 +19,8 @@ __all__ = ["ResponseIncompleteEvent"]
 class ResponseIncompleteEvent(BaseModel):
     """An event that is emitted when a response finishes as incomplete."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     response: Response
     """The response that was incomplete."""
 

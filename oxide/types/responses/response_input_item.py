@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel, PropertyInfo
 from .container_reference import ContainerReference
@@ -28,9 +28,16 @@ from .response_tool_search_output_item_param import ResponseToolSearchOutputItem
 from .tool import Tool
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Dict, List, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenDict as Dict,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "ResponseInputItem",

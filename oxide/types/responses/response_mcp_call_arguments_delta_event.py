@@ -20,6 +20,8 @@ class ResponseMcpCallArgumentsDeltaEvent(BaseModel):
     Emitted when there is a delta (partial update) to the arguments of an MCP tool call.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     delta: str
     """
     A JSON string containing the partial update to the arguments for the MCP tool

@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpCallArgumentsDoneEvent"]
 class ResponseMcpCallArgumentsDoneEvent(BaseModel):
     """Emitted when the arguments for an MCP tool call are finalized."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     arguments: str
     """A JSON string containing the finalized arguments for the MCP tool call."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpCallCompletedEvent"]
 class ResponseMcpCallCompletedEvent(BaseModel):
     """Emitted when an MCP  tool call has completed successfully."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the MCP tool call item that completed."""
 

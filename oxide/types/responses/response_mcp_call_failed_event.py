@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpCallFailedEvent"]
 class ResponseMcpCallFailedEvent(BaseModel):
     """Emitted when an MCP  tool call has failed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the MCP tool call item that failed."""
 

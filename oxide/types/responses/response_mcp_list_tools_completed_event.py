@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpListToolsCompletedEvent"]
 class ResponseMcpListToolsCompletedEvent(BaseModel):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the MCP tool call item that produced this output."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseMcpListToolsFailedEvent"]
 class ResponseMcpListToolsFailedEvent(BaseModel):
     """Emitted when the attempt to list available MCP tools has failed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the MCP tool call item that failed."""
 

@@ -20,6 +20,8 @@ class ResponseMcpListToolsInProgressEvent(BaseModel):
     Emitted when the system is in the process of retrieving the list of available MCP tools.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the MCP tool call item that is being processed."""
 

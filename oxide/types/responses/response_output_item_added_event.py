@@ -19,6 +19,8 @@ __all__ = ["ResponseOutputItemAddedEvent"]
 class ResponseOutputItemAddedEvent(BaseModel):
     """Emitted when a new output item is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item: ResponseOutputItem
     """The output item that was added.
 

@@ -19,6 +19,8 @@ __all__ = ["ResponseOutputItemDoneEvent"]
 class ResponseOutputItemDoneEvent(BaseModel):
     """Emitted when an output item is marked done."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item: ResponseOutputItem
     """The output item that was marked done."""
 

@@ -19,6 +19,8 @@ __all__ = ["ResponseQueuedEvent"]
 class ResponseQueuedEvent(BaseModel):
     """Emitted when a response is queued and waiting to be processed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     response: Response
     """The full response object that is queued."""
 

@@ -28,6 +28,8 @@ class Part(BaseModel):
 class ResponseReasoningSummaryPartAddedEvent(BaseModel):
     """Emitted when a new reasoning summary part is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the item this summary part is associated with."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseReasoningSummaryTextDeltaEvent"]
 class ResponseReasoningSummaryTextDeltaEvent(BaseModel):
     """Emitted when a delta is added to a reasoning summary text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     delta: str
     """The text delta that was added to the summary."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseReasoningSummaryTextDoneEvent"]
 class ResponseReasoningSummaryTextDoneEvent(BaseModel):
     """Emitted when a reasoning summary text is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """The ID of the item this summary text is associated with."""
 

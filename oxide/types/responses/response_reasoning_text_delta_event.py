@@ -18,6 +18,8 @@ __all__ = ["ResponseReasoningTextDeltaEvent"]
 class ResponseReasoningTextDeltaEvent(BaseModel):
     """Emitted when a delta is added to a reasoning text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the reasoning content part this delta is associated with."""
 

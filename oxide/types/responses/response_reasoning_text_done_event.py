@@ -18,6 +18,8 @@ __all__ = ["ResponseReasoningTextDoneEvent"]
 class ResponseReasoningTextDoneEvent(BaseModel):
     """Emitted when a reasoning text is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the reasoning content part."""
 

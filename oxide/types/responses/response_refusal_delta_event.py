@@ -18,6 +18,8 @@ __all__ = ["ResponseRefusalDeltaEvent"]
 class ResponseRefusalDeltaEvent(BaseModel):
     """Emitted when there is a partial refusal text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part that the refusal text is added to."""
 

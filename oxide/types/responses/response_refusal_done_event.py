@@ -18,6 +18,8 @@ __all__ = ["ResponseRefusalDoneEvent"]
 class ResponseRefusalDoneEvent(BaseModel):
     """Emitted when refusal text is finalized."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part that the refusal text is finalized."""
 

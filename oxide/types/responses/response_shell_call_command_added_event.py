@@ -18,6 +18,8 @@ __all__ = ["ResponseShellCallCommandAddedEvent"]
 class ResponseShellCallCommandAddedEvent(BaseModel):
     """A streaming event that indicated a shell command was added to a tool call."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     command: str
     """The shell command that was added."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseShellCallCommandDoneEvent"]
 class ResponseShellCallCommandDoneEvent(BaseModel):
     """A streaming event that indicated a shell command was completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     command: str
     """The final shell command that was emitted."""
 

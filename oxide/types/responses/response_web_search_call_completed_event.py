@@ -18,6 +18,8 @@ __all__ = ["ResponseWebSearchCallCompletedEvent"]
 class ResponseWebSearchCallCompletedEvent(BaseModel):
     """Emitted when a web search call is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """Unique ID for the output item associated with the web search call."""
 

@@ -18,6 +18,8 @@ __all__ = ["ResponseWebSearchCallSearchingEvent"]
 class ResponseWebSearchCallSearchingEvent(BaseModel):
     """Emitted when a web search call is executing."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     item_id: str
     """Unique ID for the output item associated with the web search call."""
 

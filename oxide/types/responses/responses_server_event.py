@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel, PropertyInfo
 from .response_audio_delta_event import ResponseAudioDeltaEvent
@@ -73,9 +73,15 @@ from .response_web_search_call_in_progress_event import ResponseWebSearchCallInP
 from .response_web_search_call_searching_event import ResponseWebSearchCallSearchingEvent
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Dict, Literal, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenDict as Dict,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "ResponsesServerEvent",
@@ -144,6 +150,8 @@ __all__ = [
 class ResponseAudioWsDelta(ResponseAudioDeltaEvent):
     """Emitted when there is a partial audio response."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -154,6 +162,8 @@ class ResponseAudioWsDelta(ResponseAudioDeltaEvent):
 
 class ResponseAudioWsDone(ResponseAudioDoneEvent):
     """Emitted when the audio response is complete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -166,6 +176,8 @@ class ResponseAudioWsDone(ResponseAudioDoneEvent):
 class ResponseAudioTranscriptWsDelta(ResponseAudioTranscriptDeltaEvent):
     """Emitted when there is a partial transcript of audio."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -176,6 +188,8 @@ class ResponseAudioTranscriptWsDelta(ResponseAudioTranscriptDeltaEvent):
 
 class ResponseAudioTranscriptWsDone(ResponseAudioTranscriptDoneEvent):
     """Emitted when the full audio transcript is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -188,6 +202,8 @@ class ResponseAudioTranscriptWsDone(ResponseAudioTranscriptDoneEvent):
 class ResponseCodeInterpreterCallCodeWsDelta(ResponseCodeInterpreterCallCodeDeltaEvent):
     """Emitted when a partial code snippet is streamed by the code interpreter."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -198,6 +214,8 @@ class ResponseCodeInterpreterCallCodeWsDelta(ResponseCodeInterpreterCallCodeDelt
 
 class ResponseCodeInterpreterCallCodeWsDone(ResponseCodeInterpreterCallCodeDoneEvent):
     """Emitted when the code snippet is finalized by the code interpreter."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -210,6 +228,8 @@ class ResponseCodeInterpreterCallCodeWsDone(ResponseCodeInterpreterCallCodeDoneE
 class ResponseCodeInterpreterCallWsCompleted(ResponseCodeInterpreterCallCompletedEvent):
     """Emitted when the code interpreter call is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -220,6 +240,8 @@ class ResponseCodeInterpreterCallWsCompleted(ResponseCodeInterpreterCallComplete
 
 class ResponseCodeInterpreterCallInWsProgress(ResponseCodeInterpreterCallInProgressEvent):
     """Emitted when a code interpreter call is in progress."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -232,6 +254,8 @@ class ResponseCodeInterpreterCallInWsProgress(ResponseCodeInterpreterCallInProgr
 class ResponseCodeInterpreterCallWsInterpreting(ResponseCodeInterpreterCallInterpretingEvent):
     """Emitted when the code interpreter is actively interpreting the code snippet."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -242,6 +266,8 @@ class ResponseCodeInterpreterCallWsInterpreting(ResponseCodeInterpreterCallInter
 
 class ResponseWsCompleted(ResponseCompletedEvent):
     """Emitted when the model response is complete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -254,6 +280,8 @@ class ResponseWsCompleted(ResponseCompletedEvent):
 class ResponseContentPartWsAdded(ResponseContentPartAddedEvent):
     """Emitted when a new content part is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -264,6 +292,8 @@ class ResponseContentPartWsAdded(ResponseContentPartAddedEvent):
 
 class ResponseContentPartWsDone(ResponseContentPartDoneEvent):
     """Emitted when a content part is done."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -276,6 +306,8 @@ class ResponseContentPartWsDone(ResponseContentPartDoneEvent):
 class ResponseWsCreated(ResponseCreatedEvent):
     """An event that is emitted when a response is created."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -286,6 +318,8 @@ class ResponseWsCreated(ResponseCreatedEvent):
 
 class ResponseFileSearchCallWsCompleted(ResponseFileSearchCallCompletedEvent):
     """Emitted when a file search call is completed (results found)."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -298,6 +332,8 @@ class ResponseFileSearchCallWsCompleted(ResponseFileSearchCallCompletedEvent):
 class ResponseFileSearchCallInWsProgress(ResponseFileSearchCallInProgressEvent):
     """Emitted when a file search call is initiated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -308,6 +344,8 @@ class ResponseFileSearchCallInWsProgress(ResponseFileSearchCallInProgressEvent):
 
 class ResponseFileSearchCallWsSearching(ResponseFileSearchCallSearchingEvent):
     """Emitted when a file search is currently searching."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -320,6 +358,8 @@ class ResponseFileSearchCallWsSearching(ResponseFileSearchCallSearchingEvent):
 class ResponseFunctionCallArgumentsWsDelta(ResponseFunctionCallArgumentsDeltaEvent):
     """Emitted when there is a partial function-call arguments delta."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -330,6 +370,8 @@ class ResponseFunctionCallArgumentsWsDelta(ResponseFunctionCallArgumentsDeltaEve
 
 class ResponseFunctionCallArgumentsWsDone(ResponseFunctionCallArgumentsDoneEvent):
     """Emitted when function-call arguments are finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -342,6 +384,8 @@ class ResponseFunctionCallArgumentsWsDone(ResponseFunctionCallArgumentsDoneEvent
 class ResponseShellCallCommandWsAdded(ResponseShellCallCommandAddedEvent):
     """A streaming event that indicated a shell command was added to a tool call."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -352,6 +396,8 @@ class ResponseShellCallCommandWsAdded(ResponseShellCallCommandAddedEvent):
 
 class ResponseShellCallCommandWsDelta(ResponseShellCallCommandDeltaEvent):
     """A streaming event that indicated a shell command was incrementally updated."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -364,6 +410,8 @@ class ResponseShellCallCommandWsDelta(ResponseShellCallCommandDeltaEvent):
 class ResponseShellCallCommandWsDone(ResponseShellCallCommandDoneEvent):
     """A streaming event that indicated a shell command was completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -374,6 +422,8 @@ class ResponseShellCallCommandWsDone(ResponseShellCallCommandDoneEvent):
 
 class ResponseShellCallOutputContentWsDelta(ResponseShellCallOutputContentDeltaEvent):
     """A streaming event that indicated shell call output was incrementally added."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -386,6 +436,8 @@ class ResponseShellCallOutputContentWsDelta(ResponseShellCallOutputContentDeltaE
 class ResponseShellCallOutputContentWsDone(ResponseShellCallOutputContentDoneEvent):
     """A streaming event that indicated shell call output was completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -396,6 +448,8 @@ class ResponseShellCallOutputContentWsDone(ResponseShellCallOutputContentDoneEve
 
 class ResponseInWsProgress(ResponseInProgressEvent):
     """Emitted when the response is in progress."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -408,6 +462,8 @@ class ResponseInWsProgress(ResponseInProgressEvent):
 class ResponseWsFailed(ResponseFailedEvent):
     """An event that is emitted when a response fails."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -418,6 +474,8 @@ class ResponseWsFailed(ResponseFailedEvent):
 
 class ResponseWsIncomplete(ResponseIncompleteEvent):
     """An event that is emitted when a response finishes as incomplete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -430,6 +488,8 @@ class ResponseWsIncomplete(ResponseIncompleteEvent):
 class ResponseOutputItemWsAdded(ResponseOutputItemAddedEvent):
     """Emitted when a new output item is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -440,6 +500,8 @@ class ResponseOutputItemWsAdded(ResponseOutputItemAddedEvent):
 
 class ResponseOutputItemWsDone(ResponseOutputItemDoneEvent):
     """Emitted when an output item is marked done."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -452,6 +514,8 @@ class ResponseOutputItemWsDone(ResponseOutputItemDoneEvent):
 class ResponseReasoningSummaryPartWsAdded(ResponseReasoningSummaryPartAddedEvent):
     """Emitted when a new reasoning summary part is added."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -462,6 +526,8 @@ class ResponseReasoningSummaryPartWsAdded(ResponseReasoningSummaryPartAddedEvent
 
 class ResponseReasoningSummaryPartWsDone(ResponseReasoningSummaryPartDoneEvent):
     """Emitted when a reasoning summary part is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -474,6 +540,8 @@ class ResponseReasoningSummaryPartWsDone(ResponseReasoningSummaryPartDoneEvent):
 class ResponseReasoningSummaryTextWsDelta(ResponseReasoningSummaryTextDeltaEvent):
     """Emitted when a delta is added to a reasoning summary text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -484,6 +552,8 @@ class ResponseReasoningSummaryTextWsDelta(ResponseReasoningSummaryTextDeltaEvent
 
 class ResponseReasoningSummaryTextWsDone(ResponseReasoningSummaryTextDoneEvent):
     """Emitted when a reasoning summary text is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -496,6 +566,8 @@ class ResponseReasoningSummaryTextWsDone(ResponseReasoningSummaryTextDoneEvent):
 class ResponseReasoningTextWsDelta(ResponseReasoningTextDeltaEvent):
     """Emitted when a delta is added to a reasoning text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -506,6 +578,8 @@ class ResponseReasoningTextWsDelta(ResponseReasoningTextDeltaEvent):
 
 class ResponseReasoningTextWsDone(ResponseReasoningTextDoneEvent):
     """Emitted when a reasoning text is completed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -518,6 +592,8 @@ class ResponseReasoningTextWsDone(ResponseReasoningTextDoneEvent):
 class ResponseRefusalWsDelta(ResponseRefusalDeltaEvent):
     """Emitted when there is a partial refusal text."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -528,6 +604,8 @@ class ResponseRefusalWsDelta(ResponseRefusalDeltaEvent):
 
 class ResponseRefusalWsDone(ResponseRefusalDoneEvent):
     """Emitted when refusal text is finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -540,6 +618,8 @@ class ResponseRefusalWsDone(ResponseRefusalDoneEvent):
 class ResponseTextWsDelta(ResponseTextDeltaEvent):
     """Emitted when there is an additional text delta."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -550,6 +630,8 @@ class ResponseTextWsDelta(ResponseTextDeltaEvent):
 
 class ResponseTextWsDone(ResponseTextDoneEvent):
     """Emitted when text content is finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -562,6 +644,8 @@ class ResponseTextWsDone(ResponseTextDoneEvent):
 class ResponseWebSearchCallWsCompleted(ResponseWebSearchCallCompletedEvent):
     """Emitted when a web search call is completed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -573,6 +657,8 @@ class ResponseWebSearchCallWsCompleted(ResponseWebSearchCallCompletedEvent):
 class ResponseWebSearchCallInWsProgress(ResponseWebSearchCallInProgressEvent):
     """Emitted when a web search call is initiated."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -583,6 +669,8 @@ class ResponseWebSearchCallInWsProgress(ResponseWebSearchCallInProgressEvent):
 
 class ResponseWebSearchCallWsSearching(ResponseWebSearchCallSearchingEvent):
     """Emitted when a web search call is executing."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -597,6 +685,8 @@ class ResponseImageGenCallWsCompleted(ResponseImageGenCallCompletedEvent):
     Emitted when an image generation tool call has completed and the final image is available.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -610,6 +700,8 @@ class ResponseImageGenCallWsGenerating(ResponseImageGenCallGeneratingEvent):
     Emitted when an image generation tool call is actively generating an image (intermediate state).
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -621,6 +713,8 @@ class ResponseImageGenCallWsGenerating(ResponseImageGenCallGeneratingEvent):
 class ResponseImageGenCallInWsProgress(ResponseImageGenCallInProgressEvent):
     """Emitted when an image generation tool call is in progress."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -631,6 +725,8 @@ class ResponseImageGenCallInWsProgress(ResponseImageGenCallInProgressEvent):
 
 class ResponseImageGenCallPartialWsImage(ResponseImageGenCallPartialImageEvent):
     """Emitted when a partial image is available during image generation streaming."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -645,6 +741,8 @@ class ResponseMcpCallArgumentsWsDelta(ResponseMcpCallArgumentsDeltaEvent):
     Emitted when there is a delta (partial update) to the arguments of an MCP tool call.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -655,6 +753,8 @@ class ResponseMcpCallArgumentsWsDelta(ResponseMcpCallArgumentsDeltaEvent):
 
 class ResponseMcpCallArgumentsWsDone(ResponseMcpCallArgumentsDoneEvent):
     """Emitted when the arguments for an MCP tool call are finalized."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -667,6 +767,8 @@ class ResponseMcpCallArgumentsWsDone(ResponseMcpCallArgumentsDoneEvent):
 class ResponseMcpCallWsCompleted(ResponseMcpCallCompletedEvent):
     """Emitted when an MCP  tool call has completed successfully."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -677,6 +779,8 @@ class ResponseMcpCallWsCompleted(ResponseMcpCallCompletedEvent):
 
 class ResponseMcpCallWsFailed(ResponseMcpCallFailedEvent):
     """Emitted when an MCP  tool call has failed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -689,6 +793,8 @@ class ResponseMcpCallWsFailed(ResponseMcpCallFailedEvent):
 class ResponseMcpCallInWsProgress(ResponseMcpCallInProgressEvent):
     """Emitted when an MCP  tool call is in progress."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -700,6 +806,8 @@ class ResponseMcpCallInWsProgress(ResponseMcpCallInProgressEvent):
 class ResponseMcpListToolsWsCompleted(ResponseMcpListToolsCompletedEvent):
     """Emitted when the list of available MCP tools has been successfully retrieved."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -710,6 +818,8 @@ class ResponseMcpListToolsWsCompleted(ResponseMcpListToolsCompletedEvent):
 
 class ResponseMcpListToolsWsFailed(ResponseMcpListToolsFailedEvent):
     """Emitted when the attempt to list available MCP tools has failed."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -724,6 +834,8 @@ class ResponseMcpListToolsInWsProgress(ResponseMcpListToolsInProgressEvent):
     Emitted when the system is in the process of retrieving the list of available MCP tools.
     """
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -734,6 +846,8 @@ class ResponseMcpListToolsInWsProgress(ResponseMcpListToolsInProgressEvent):
 
 class ResponseOutputTextAnnotationWsAdded(ResponseOutputTextAnnotationAddedEvent):
     """Emitted when an annotation is added to output text content."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -746,6 +860,8 @@ class ResponseOutputTextAnnotationWsAdded(ResponseOutputTextAnnotationAddedEvent
 class ResponseWsQueued(ResponseQueuedEvent):
     """Emitted when a response is queued and waiting to be processed."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -757,6 +873,8 @@ class ResponseWsQueued(ResponseQueuedEvent):
 class ResponseCustomToolCallInputWsDelta(ResponseCustomToolCallInputDeltaEvent):
     """Event representing a delta (partial update) to the input of a custom tool call."""
 
+    __oxide_shadow__ = ("obfuscation",)
+
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
 
@@ -767,6 +885,8 @@ class ResponseCustomToolCallInputWsDelta(ResponseCustomToolCallInputDeltaEvent):
 
 class ResponseCustomToolCallInputWsDone(ResponseCustomToolCallInputDoneEvent):
     """Event indicating that input for a custom tool call is complete."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     stream_id: Optional[str] = None
     """The WebSocket lane that emitted this event.
@@ -797,6 +917,8 @@ class ResponseWsErrorError(BaseModel):
 
 class ResponseWsError(BaseModel):
     """Emitted when an error occurs while processing a Responses WebSocket request."""
+
+    __oxide_shadow__ = ("obfuscation",)
 
     error: ResponseWsErrorError
     """Details about the error."""

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Dict, List, Literal
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenDict as Dict, OpenList as List, OpenLiteral as Literal
 
 __all__ = ["ToolChoiceAllowed"]
 

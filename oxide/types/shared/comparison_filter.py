@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from typing import List, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 
 if TYPE_CHECKING:
-    from typing import Literal, Union
+    from typing import List, Literal, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenUnion as Union
 
 __all__ = ["ComparisonFilter"]
 

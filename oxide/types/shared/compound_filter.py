@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import List, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .comparison_filter import ComparisonFilter
 
 if TYPE_CHECKING:
-    from typing import Literal, TypeAlias, Union
+    from typing import List, Literal, TypeAlias, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenUnion as Union
 
 __all__ = ["CompoundFilter", "Filter"]
 

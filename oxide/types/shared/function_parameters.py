@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Dict, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 
 if TYPE_CHECKING:
-    from typing import TypeAlias
+    from typing import Dict, TypeAlias
+else:
+    from ..._models import OpenDict as Dict
 
 __all__ = ["FunctionParameters"]
 

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 
 if TYPE_CHECKING:
-    from typing import Literal, TypeAlias
+    from typing import Literal, Optional, TypeAlias
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["ReasoningEffort"]
 

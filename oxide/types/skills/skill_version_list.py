@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from .skill_version import SkillVersion
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ..._models import OpenLiteral as Literal
+    from ..._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = ["SkillVersionList"]
 

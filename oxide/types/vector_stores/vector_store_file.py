@@ -3,15 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ..._models import BaseModel
 from ..file_chunking_strategy import FileChunkingStrategy
 
 if TYPE_CHECKING:
-    from typing import Literal, Union
+    from typing import Dict, Literal, Optional, Union
 else:
-    from ..._models import OpenLiteral as Literal, OpenUnion as Union
+    from ..._models import (
+        OpenDict as Dict,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = ["VectorStoreFile", "LastError"]
 

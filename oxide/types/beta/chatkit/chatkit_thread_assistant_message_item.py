@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from typing import List, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ...._models import BaseModel
 from .chatkit_response_output_text import ChatKitResponseOutputText
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal
 else:
-    from ...._models import OpenLiteral as Literal
+    from ...._models import OpenList as List, OpenLiteral as Literal
 
 __all__ = ["ChatKitThreadAssistantMessageItem"]
 

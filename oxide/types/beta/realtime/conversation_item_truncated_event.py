@@ -16,6 +16,8 @@ __all__ = ["ConversationItemTruncatedEvent"]
 
 
 class ConversationItemTruncatedEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     audio_end_ms: int
     """The duration up to which the audio was truncated, in milliseconds."""
 

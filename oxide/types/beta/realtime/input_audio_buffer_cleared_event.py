@@ -16,6 +16,8 @@ __all__ = ["InputAudioBufferClearedEvent"]
 
 
 class InputAudioBufferClearedEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

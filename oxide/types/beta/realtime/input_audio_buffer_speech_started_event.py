@@ -16,6 +16,8 @@ __all__ = ["InputAudioBufferSpeechStartedEvent"]
 
 
 class InputAudioBufferSpeechStartedEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     audio_start_ms: int
     """
     Milliseconds from the start of all audio written to the buffer during the

@@ -16,6 +16,8 @@ __all__ = ["InputAudioBufferSpeechStoppedEvent"]
 
 
 class InputAudioBufferSpeechStoppedEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     audio_end_ms: int
     """Milliseconds since the session started when speech stopped.
 

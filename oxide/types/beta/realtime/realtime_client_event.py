@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ...._models import BaseModel, PropertyInfo
 from .conversation_item_create_event import ConversationItemCreateEvent
@@ -19,9 +19,14 @@ from .session_update_event import SessionUpdateEvent
 from .transcription_session_update import TranscriptionSessionUpdate
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Literal, Optional, TypeAlias, Union
 else:
-    from ...._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ...._models import (
+        OpenAnnotated as Annotated,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = ["RealtimeClientEvent", "OutputAudioBufferClear"]
 

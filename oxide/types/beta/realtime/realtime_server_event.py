@@ -59,6 +59,8 @@ __all__ = [
 
 
 class ConversationItemRetrieved(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 
@@ -70,6 +72,8 @@ class ConversationItemRetrieved(BaseModel):
 
 
 class OutputAudioBufferStarted(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 
@@ -81,6 +85,8 @@ class OutputAudioBufferStarted(BaseModel):
 
 
 class OutputAudioBufferStopped(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 
@@ -92,6 +98,8 @@ class OutputAudioBufferStopped(BaseModel):
 
 
 class OutputAudioBufferCleared(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -16,6 +16,8 @@ __all__ = ["ResponseFunctionCallArgumentsDeltaEvent"]
 
 
 class ResponseFunctionCallArgumentsDeltaEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     call_id: str
     """The ID of the function call."""
 

@@ -16,6 +16,8 @@ __all__ = ["ResponseFunctionCallArgumentsDoneEvent"]
 
 
 class ResponseFunctionCallArgumentsDoneEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     arguments: str
     """The final arguments as a JSON string."""
 

@@ -17,6 +17,8 @@ __all__ = ["ResponseOutputItemAddedEvent"]
 
 
 class ResponseOutputItemAddedEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     event_id: str
     """The unique ID of the server event."""
 

@@ -16,6 +16,8 @@ __all__ = ["ResponseTextDoneEvent"]
 
 
 class ResponseTextDoneEvent(BaseModel):
+    __oxide_shadow__ = ("obfuscation",)
+
     content_index: int
     """The index of the content part in the item's content array."""
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ...._models import BaseModel
 from ...shared.metadata import Metadata
@@ -14,9 +14,9 @@ from .required_action_function_tool_call import RequiredActionFunctionToolCall
 from .run_status import RunStatus
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import List, Literal, Optional
 else:
-    from ...._models import OpenLiteral as Literal
+    from ...._models import OpenList as List, OpenLiteral as Literal, OpenOptional as Optional
 
 __all__ = [
     "Run",

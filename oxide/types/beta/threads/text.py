@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import TYPE_CHECKING
 
 from ...._models import BaseModel
 from .annotation import Annotation
+
+if TYPE_CHECKING:
+    from typing import List
+else:
+    from ...._models import OpenList as List
 
 __all__ = ["Text"]
 

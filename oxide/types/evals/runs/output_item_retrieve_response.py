@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 import builtins
 
 from ...._models import BaseModel
 from ..eval_api_error import EvalAPIError
 
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Dict, List, Literal, Optional
 else:
-    from ...._models import OpenLiteral as Literal
+    from ...._models import (
+        OpenDict as Dict,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+    )
 
 __all__ = [
     "OutputItemRetrieveResponse",

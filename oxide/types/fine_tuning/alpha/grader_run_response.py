@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import TYPE_CHECKING
 
 from msgspec import field
 
 from ...._models import BaseModel
+
+if TYPE_CHECKING:
+    from typing import Dict, Optional
+else:
+    from ...._models import OpenDict as Dict, OpenOptional as Optional
 
 __all__ = ["GraderRunResponse", "Metadata", "MetadataErrors"]
 

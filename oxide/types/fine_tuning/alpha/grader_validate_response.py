@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ...._models import BaseModel
 from ...graders.multi_grader import MultiGrader
@@ -13,9 +13,9 @@ from ...graders.string_check_grader import StringCheckGrader
 from ...graders.text_similarity_grader import TextSimilarityGrader
 
 if TYPE_CHECKING:
-    from typing import TypeAlias, Union
+    from typing import Optional, TypeAlias, Union
 else:
-    from ...._models import OpenUnion as Union
+    from ...._models import OpenOptional as Optional, OpenUnion as Union
 
 __all__ = ["GraderValidateResponse", "Grader"]
 

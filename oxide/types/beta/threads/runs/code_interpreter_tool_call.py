@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
-from typing import List, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ....._models import BaseModel, PropertyInfo
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, List, Literal, TypeAlias, Union
 else:
-    from ....._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ....._models import (
+        OpenAnnotated as Annotated,
+        OpenList as List,
+        OpenLiteral as Literal,
+        OpenUnion as Union,
+    )
 
 __all__ = [
     "CodeInterpreterToolCall",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ....._models import BaseModel, PropertyInfo
 from ....shared.metadata import Metadata
@@ -11,9 +11,14 @@ from .message_creation_step_details import MessageCreationStepDetails
 from .tool_calls_step_details import ToolCallsStepDetails
 
 if TYPE_CHECKING:
-    from typing import Annotated, Literal, TypeAlias, Union
+    from typing import Annotated, Literal, Optional, TypeAlias, Union
 else:
-    from ....._models import OpenAnnotated as Annotated, OpenLiteral as Literal, OpenUnion as Union
+    from ....._models import (
+        OpenAnnotated as Annotated,
+        OpenLiteral as Literal,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = ["RunStep", "LastError", "StepDetails", "Usage"]
 

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
-from typing import Optional, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from ....._models import BaseModel, PropertyInfo
 from .run_step_delta_message_delta import RunStepDeltaMessageDelta
 from .tool_call_delta_object import ToolCallDeltaObject
 
 if TYPE_CHECKING:
-    from typing import Annotated, TypeAlias, Union
+    from typing import Annotated, Optional, TypeAlias, Union
 else:
-    from ....._models import OpenAnnotated as Annotated, OpenUnion as Union
+    from ....._models import (
+        OpenAnnotated as Annotated,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = ["RunStepDelta", "StepDetails"]
 

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import TYPE_CHECKING
 
 from ......_models import BaseModel
+
+if TYPE_CHECKING:
+    from typing import Dict, List, Optional
+else:
+    from ......_models import OpenDict as Dict, OpenList as List, OpenOptional as Optional
 
 __all__ = ["RoleListResponse", "AssignmentSource"]
 
