@@ -29,7 +29,8 @@ def _walk(tp: Any, seen: set[int], found: list[tuple[str, Any]]) -> None:
     if isinstance(tp, type) and issubclass(tp, om._UnionType):
         if issubclass(tp, om._Smart):
             objects, arrays, _ = tp._oxide_parts()
-            if len(objects) >= 2 and tp.__dict__["_oxide_implicit"] is None:
+            real = [o for o in objects if o is not Any]
+            if len(real) >= 2 and tp.__dict__["_oxide_implicit"] is None:
                 found.append(("smart", tp))
             if isinstance(arrays, om._ArrayChoice):
                 found.append(("arrays", tp))

@@ -434,8 +434,10 @@ def _make_union(args: tuple[Any, ...], discriminator: str | None) -> Any:
     except (KeyError, TypeError):
         pass
     members = _normalize_union_args(args)
-    if Any in members:
-        result: Any = Any
+    if Any in members and not any(
+        _is_struct(m) or (isinstance(m, type) and issubclass(m, _UnionType)) for m in members
+    ):
+        result: Any = Any  # `Union[str, object]`: anything
     elif discriminator is None and len(members) == 1:
         result = members[0]
     elif discriminator is None and _native_ok(members):
@@ -478,7 +480,11 @@ def _new_union_type(members: tuple[Any, ...], discriminator: str | None) -> type
     nullable = _NoneType in members
     variants = tuple(m for m in members if m is not _NoneType)
     check: list[type] = [UnknownVariant]
+    if Any in variants:
+        check.append(object)
     for v in variants:
+        if v is Any:
+            continue
         origin = get_origin(v)
         if origin is Annotated:
             v, origin = get_args(v)[0], get_origin(get_args(v)[0])
@@ -574,24 +580,38 @@ def _variant_info(cls: Any) -> _VariantInfo:
     return info
 
 
-def _pick_variant(candidates: tuple[Any, ...], obj: dict[str, Any]) -> Any:
-    """Pydantic smart-mode-like choice among object-like variants for the dict `obj`."""
-    best = None
-    best_score: tuple[int, ...] | None = None
-    for cand in candidates:
-        if isinstance(cand, type) and issubclass(cand, _Discriminated):
-            field = cand._oxide_field()
-            tag = obj.get(field)
-            score: tuple[int, ...] | None = (
-                (0, 1, len(obj)) if isinstance(tag, str) and tag in cand._oxide_map() else None
-            )
+def _choose(candidates: tuple[Any, ...], obj: dict[str, Any]) -> Any:
+    """Decode the dict `obj` as the object-like variant pydantic's smart mode would pick.
+
+    Candidates are ranked (required keys present, literal fields matching, most known keys) and
+    the first that converts without a type error wins; `Any` (an `object` member of the union)
+    takes the dict as it is; if nothing converts, the best-ranked one is built leniently."""
+    ranked: list[tuple[tuple[int, ...], int, Any]] = []
+    for i, cand in enumerate(candidates):
+        if cand is Any:
+            score: tuple[int, ...] | None = (-(10**6), 0, 0)
+        elif isinstance(cand, type) and issubclass(cand, _Discriminated):
+            tag = obj.get(cand._oxide_field())
+            score = (0, 1, len(obj)) if isinstance(tag, str) and tag in cand._oxide_map() else None
         elif _is_struct(cand):
             score = _variant_info(cand).score(obj)
-        else:  # a dict type, a smart union: anything goes, with the lowest priority
-            score = (-(10**6), 0, 0)
-        if score is not None and (best_score is None or score > best_score):
-            best, best_score = cand, score
-    return best if best is not None else candidates[0]
+        else:  # a dict type, a smart union: anything goes, with a low priority
+            score = (-(10**5), 0, 0)
+        if score is not None:
+            ranked.append((score, -i, cand))
+    if not ranked:
+        return _to_variant(candidates[0], obj) if candidates[0] is not Any else obj
+    ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    for _, _, cand in ranked:
+        if cand is Any:
+            return obj
+        if not _is_struct(cand):
+            return _to_variant(cand, obj)
+        try:
+            return msgspec.convert(obj, cand, dec_hook=_dec_hook)
+        except ValidationError:
+            continue
+    return _lenient(ranked[0][2], obj)
 
 
 class _Discriminated(_UnionType):
@@ -615,9 +635,10 @@ class _Discriminated(_UnionType):
         mapping = {}
         wire = name
         fallback: list[Any] = []
+
         def add(tag: str, variant: Any) -> None:
             # Several variants with one tag (realtime `message` items: system / user /
-            # assistant) keep all of them; the rest of the object decides (`_pick_variant`).
+            # assistant) keep all of them; the rest of the object decides (`_choose`).
             seen = mapping.get(tag)
             if seen is None:
                 mapping[tag] = variant
@@ -688,7 +709,7 @@ def _variant_converter(variant: Any) -> Callable[[Any], Any]:
 
 def _choice_converter(candidates: tuple[Any, ...]) -> Callable[[Any], Any]:
     def convert_choice(obj: Any) -> Any:
-        return _to_variant(_pick_variant(candidates, obj), obj)
+        return _choose(candidates, obj)
 
     return convert_choice
 
@@ -712,7 +733,7 @@ def _discriminated_decoder(cls: type[_Discriminated]) -> Callable[[Any], Any]:
                 return UnknownVariant(obj)
             if tag is _MISSING or tag is None:
                 # No tag: choose like a plain union (pydantic falls back the same way).
-                return _to_variant(_pick_variant(variants, obj), obj)
+                return _choose(variants, obj)
             return UnknownVariant(obj)
         return obj  # None, or a value of the wrong shape kept as given
 
@@ -736,7 +757,9 @@ class _Smart(_UnionType):
         for v in cls._oxide_variants:
             inner = get_args(v)[0] if get_origin(v) is Annotated else v
             origin = get_origin(inner)
-            if _is_struct(inner) or (isinstance(inner, type) and issubclass(inner, _UnionType)):
+            if inner is Any:  # `object` in the union: takes any dict no variant converts
+                objects.append(Any)
+            elif _is_struct(inner) or (isinstance(inner, type) and issubclass(inner, _UnionType)):
                 objects.append(v)
             elif origin is dict or inner is dict:
                 objects.append(v)
@@ -769,7 +792,7 @@ class _Smart(_UnionType):
                 variant = implicit[1].get(obj.get(implicit[0]))
                 if variant is not None:
                     return _to_variant(variant, obj)
-            return _to_variant(_pick_variant(objects, obj), obj)
+            return _choose(objects, obj)
         if t is list:
             if array_type is None:
                 return obj
@@ -1188,7 +1211,7 @@ class BaseModel(
         if extra is None:
             extra = {}
             self.__dict__["__oxide_extra__"] = extra
-        shadow = _shadow_items(self)
+        shadow = [item for item in _shadow_items(self) if item[0] not in extra]
         if shadow:
             return {**dict(shadow), **extra}
         return cast("dict[str, Any]", extra)
@@ -1218,13 +1241,11 @@ class BaseModel(
                     shadow.append((name, value))
                 continue
             if value is UNSET:
-                if kind == _REQUIRED:
-                    continue
                 value = None
             yield name, value
-        if shadow:
-            yield from shadow
         extra = getattr(self, "__oxide_extra__", None)
+        if shadow:
+            yield from (item for item in shadow if not (extra and item[0] in extra))
         if extra:
             yield from extra.items()
 
@@ -1324,7 +1345,9 @@ def _dump_struct(obj: Any, o: _DumpOptions) -> dict[str, Any]:
         _plan(type(obj)), msgspec.structs.astuple(obj), strict=True
     ):
         if value is UNSET:
-            if o.exclude_unset or kind != _OPTIONAL:
+            # Absent from the payload. The SDK's construct leaves it unset but reads it as None
+            # (a required field too, whose "default" is then None).
+            if o.exclude_unset or kind == _SHADOW or (o.exclude_defaults and kind == _OPTIONAL):
                 continue
             value = None
         elif kind == _SHADOW:  # an extra: API name, after the declared fields
@@ -1340,12 +1363,12 @@ def _dump_struct(obj: Any, o: _DumpOptions) -> dict[str, Any]:
             out[wire if o.by_alias else name] = None
             continue
         out[wire if o.by_alias else name] = _dump_value(value, o)
+    extra = getattr(obj, "__oxide_extra__", None)
     if shadow:
         for wire, value in shadow:
-            if value is None and o.exclude_none:
+            if (value is None and o.exclude_none) or (extra and wire in extra):
                 continue
             out[wire] = _dump_value(value, o)
-    extra = getattr(obj, "__oxide_extra__", None)
     if extra:
         for key, value in extra.items():
             if value is None and o.exclude_none:
@@ -1518,17 +1541,21 @@ def _struct_handler(tp: Any) -> Callable[[Any], Any]:
     origin = get_origin(tp) or tp
     fields: dict[str, tuple[str, Any]] = {}
     known: frozenset[str] = frozenset()
+    shadow: frozenset[str] = frozenset()
 
     def handler(value: Any) -> Any:
-        nonlocal fields, known
+        nonlocal fields, known, shadow
         if type(value) is not dict:
             return value
         if not known:
             fields = {f.encode_name: (f.name, f.type) for f in msgspec.structs.fields(tp)}
             known = frozenset(fields)
+            names = getattr(origin, "__oxide_shadow_fields__", frozenset())
+            shadow = frozenset(w for w, (n, _) in fields.items() if n in names)
         extra: dict[str, Any] | None = None
         if not known.issuperset(value):
-            extra = {k: v for k, v in value.items() if k not in known}
+            # Shadow fields stay with the extras, in payload order (as the SDK dumps them).
+            extra = {k: v for k, v in value.items() if k not in known or k in shadow}
             value = {k: v for k, v in value.items() if k in known}
         try:
             obj = msgspec.convert(value, tp, dec_hook=_dec_hook)
