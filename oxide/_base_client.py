@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -230,6 +231,30 @@ def _decode_body(cast_to: Any, content: bytes, response: Response) -> Any:
         ) from exc
 
 
+def _parse_body(
+    cast_to: Any, content: bytes, resp: aiohttp.ClientResponse, request: Request
+) -> Any:
+    """The typed result of a successful non-stream call."""
+    if cast_to is None:
+        return None
+    if cast_to is bytes:
+        return content
+    custom = getattr(cast_to, "_oxide_parse_body", None)
+    if custom is not None:  # e.g. a list page: envelope + typed items
+        return custom(content)
+    response = Response(
+        resp.status, resp.headers, content, request, reason_phrase=resp.reason or ""
+    )
+    obj = _decode_body(cast_to, content, response)
+    # Always set, None included, as the SDK's `add_request_id`: reading `_request_id` on
+    # a response without the header gives None, not AttributeError.
+    try:
+        obj._request_id = resp.headers.get("x-request-id")
+    except AttributeError:
+        pass
+    return obj
+
+
 class BaseAsyncClient:
     """Request machinery of `AsyncOpenAI`; the resource namespaces call `_request`."""
 
@@ -240,6 +265,8 @@ class BaseAsyncClient:
     _static_headers: dict[str, str]
     _default_query: Mapping[str, object] | None
     _url_cache: dict[str, URL]
+    # "parsed": typed results; "raw": `with_raw_response`; "streaming": `with_streaming_response`.
+    _response_mode: str = "parsed"
 
     def _url(self, path: str) -> URL:
         url = self._url_cache.get(path)
@@ -313,6 +340,10 @@ class BaseAsyncClient:
         request = Request(method, str(url), headers)
         max_retries = self.max_retries
         retries_taken = 0
+        mode = self._response_mode
+        # `with_streaming_response` leaves the body for the caller to read.
+        defer_body = stream or mode == "streaming"
+        started = time.monotonic()
         while True:
             if not custom_retry_header:
                 headers["x-stainless-retry-count"] = str(retries_taken)
@@ -321,7 +352,7 @@ class BaseAsyncClient:
                     method, url, data=data, headers=headers, params=params, timeout=aio_timeout
                 )
                 status = resp.status
-                if status >= 400 or not stream:
+                if status >= 400 or not defer_body:
                     # Error bodies and non-stream bodies are read inside the retry loop: a body
                     # cut short is a transport failure like any other.
                     content = await resp.read()
@@ -343,21 +374,24 @@ class BaseAsyncClient:
                 raise _status_error(status, content, response)
             break
 
+        if mode != "parsed":
+            from ._response import AsyncAPIResponse, LegacyAPIResponse
+
+            cls = LegacyAPIResponse if mode == "raw" else AsyncAPIResponse
+            return cls(
+                client=self,
+                raw=resp,
+                request=request,
+                content=None if defer_body else content,
+                cast_to=cast_to,
+                stream=stream,
+                stream_cls=stream_cls,
+                retries_taken=retries_taken,
+                elapsed=time.monotonic() - started,
+            )
         if stream:
             return await self._open_stream(resp, request, stream_cls or cast_to)
-        response = Response(status, resp.headers, content, request, reason_phrase=resp.reason or "")
-        if cast_to is None:
-            return None
-        if cast_to is bytes:
-            return content
-        obj = _decode_body(cast_to, content, response)
-        # Always set, None included, as the SDK's `add_request_id`: reading `_request_id` on
-        # a response without the header gives None, not AttributeError.
-        try:
-            obj._request_id = resp.headers.get("x-request-id")
-        except AttributeError:
-            pass
-        return obj
+        return _parse_body(cast_to, content, resp, request)
 
     async def _open_stream(
         self, resp: aiohttp.ClientResponse, request: Request, item_type: Any

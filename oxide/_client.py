@@ -239,7 +239,7 @@ class AsyncOpenAI(BaseAsyncClient):
         elif set_default_query is not None:
             query = set_default_query
         holder = self._holder if http_client is None else None
-        return type(self)(
+        copied = type(self)(
             api_key=api_key or self._api_key_provider or self.api_key,
             organization=organization or self.organization,
             project=project or self.project,
@@ -255,8 +255,30 @@ class AsyncOpenAI(BaseAsyncClient):
             _strict_response_validation=self._strict_response_validation,
             _holder=holder,
         )
+        copied._response_mode = self._response_mode
+        return copied
 
     with_options = copy
+
+    def _derive(self, mode: str) -> AsyncOpenAI:
+        """A view of this client (same options and pool) whose results are raw responses."""
+        view = self.copy()
+        view._response_mode = mode
+        return view
+
+    @cached_property
+    def with_raw_response(self) -> AsyncOpenAI:
+        """`client.with_raw_response.chat.completions.create(...)` returns a
+        `LegacyAPIResponse`: `.headers`, `.status_code`, `.parse()`, ..."""
+        return self._derive("raw")
+
+    @cached_property
+    def with_streaming_response(self) -> Any:
+        """`async with client.with_streaming_response.x.create(...) as response:` gives an
+        `AsyncAPIResponse` whose body is read on demand."""
+        from ._response import StreamingView
+
+        return StreamingView(self._derive("streaming"), sync=False)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def is_closed(self) -> bool:
@@ -413,6 +435,18 @@ class OpenAI:
         return OpenAI(_engine=self._engine.copy(**kwargs), _runner=self._runner)
 
     with_options = copy
+
+    @cached_property
+    def with_raw_response(self) -> OpenAI:
+        return OpenAI(_engine=self._engine.with_raw_response, _runner=self._runner)
+
+    @cached_property
+    def with_streaming_response(self) -> Any:
+        from ._response import StreamingView
+
+        return StreamingView(
+            OpenAI(_engine=self._engine._derive("streaming"), _runner=self._runner), sync=True
+        )
 
     def is_closed(self) -> bool:
         return self._engine.is_closed()

@@ -124,6 +124,17 @@ def decode_page(page_cls: type[_PageBase[_T]], item_type: Any, content: bytes) -
     return page_cls(items, object=env.object, has_more=env.has_more)
 
 
+class PageSpec:
+    """A list result's type for the request engine: decodes the page envelope, then the items."""
+
+    def __init__(self, page_cls: type[_PageBase[Any]], item_type: Any) -> None:
+        self.page_cls = page_cls
+        self.item_type = item_type
+
+    def _oxide_parse_body(self, content: bytes) -> _PageBase[Any]:
+        return decode_page(self.page_cls, self.item_type, content)
+
+
 class AsyncPaginator(Generic[_T]):
     """What async list methods return: awaitable (first page) and async-iterable (all items)."""
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .._response import APIResponse, AsyncAPIResponse, _ResponseBase
+
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from .._base_client import BaseAsyncClient
     from .._sync import LoopThread
 
@@ -18,6 +22,19 @@ class AsyncAPIResource:
     def __init__(self, client: BaseAsyncClient) -> None:
         self._client = client
 
+    @property
+    def with_raw_response(self) -> Self:
+        """This namespace with methods returning `LegacyAPIResponse` (headers, status, ...)."""
+        return type(self)(self._client.with_raw_response)  # type: ignore[attr-defined]
+
+    @property
+    def with_streaming_response(self) -> Any:
+        """This namespace with methods returning a response context manager."""
+        from .._response import StreamingView
+
+        streaming = type(self)(self._client._derive("streaming"))  # type: ignore[attr-defined]
+        return StreamingView(streaming, sync=False)
+
 
 class SyncAPIResource:
     """A sync namespace: runs its async twin's coroutines on the client's loop thread."""
@@ -29,7 +46,24 @@ class SyncAPIResource:
         self._runner = runner
 
     def _run(self, coro: Coroutine[Any, Any, _T]) -> _T:
-        return self._runner.run(coro)
+        result = self._runner.run(coro)
+        if isinstance(result, _ResponseBase):
+            # Raw/streaming responses of the sync client read and stream via the loop thread.
+            if isinstance(result, AsyncAPIResponse):
+                return APIResponse(result, self._runner)  # type: ignore[return-value]
+            result._for_sync(self._runner)
+        return result
+
+    @property
+    def with_raw_response(self) -> Self:
+        return type(self)(self._async.with_raw_response, self._runner)
+
+    @property
+    def with_streaming_response(self) -> Any:
+        from .._response import StreamingView
+
+        streaming_async = type(self._async)(self._async._client._derive("streaming"))
+        return StreamingView(type(self)(streaming_async, self._runner), sync=True)
 
 
 class ParamSpec:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from .._base_client import request_options
-from ..pagination import AsyncPage, AsyncPaginator, SyncPage, decode_page, sync_page_from
+from ..pagination import AsyncPage, AsyncPaginator, PageSpec, SyncPage, sync_page_from
 from ..types.model import Model
 from ..types.model_deleted import ModelDeleted
 from ._base import AsyncAPIResource, SyncAPIResource
 
 __all__ = ["AsyncModels", "Models"]
+
+_PAGE = PageSpec(AsyncPage, Model)
 
 
 def _model_path(model: str) -> str:
@@ -31,10 +33,13 @@ class AsyncModels(AsyncAPIResource):
     def list(self, **options: Any) -> AsyncPaginator[Model]:
         """Lists the available models (`GET /models`): await it for the page, or iterate it."""
         opts = request_options(options)
+        client = self._client
+        if client._response_mode != "parsed":
+            # with_raw_response / with_streaming_response: a coroutine of the raw response.
+            return client._request("GET", "models", _PAGE, options=opts)  # type: ignore[return-value]
 
         async def first_page() -> AsyncPage[Model]:
-            content = await self._client._request("GET", "models", bytes, options=opts)
-            return decode_page(AsyncPage, Model, content)  # type: ignore[return-value]
+            return await client._request("GET", "models", _PAGE, options=opts)  # type: ignore[no-any-return]
 
         return AsyncPaginator(first_page)
 
@@ -52,7 +57,10 @@ class Models(SyncAPIResource):
         return self._run(self._async.retrieve(model, **options))  # type: ignore[no-any-return]
 
     def list(self, **options: Any) -> SyncPage[Model]:
-        page = self._run(self._async.list(**options)._first_page())
+        result = self._async.list(**options)
+        if not isinstance(result, AsyncPaginator):  # a raw-response view
+            return self._run(result)
+        page: AsyncPage[Model] = self._run(result._first_page())  # type: ignore[arg-type]
         return sync_page_from(page, self._runner, SyncPage)
 
     def delete(self, model: str, **options: Any) -> ModelDeleted:

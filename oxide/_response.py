@@ -1,0 +1,343 @@
+"""`with_raw_response` and `with_streaming_response`: the HTTP response around a result.
+
+* `LegacyAPIResponse` (`client.with_raw_response...`): the body has been read; `.parse()`
+  gives the usual result (for `stream=True`, the stream), `.headers`, `.status_code`, ... as
+  the official SDK's class of the same name.
+* `AsyncAPIResponse` / `APIResponse` (`client.with_streaming_response...`, a context manager):
+  the body is not read until asked: `.read()`, `.text()`, `.json()`, `.parse()`,
+  `.iter_bytes()`, `.iter_text()`, `.iter_lines()`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import aiohttp
+import orjson
+
+from ._http import Request
+from ._streaming import AsyncStream, Stream
+from ._transport._errors import TRANSPORT_ERRORS, translate
+
+if TYPE_CHECKING:
+    from multidict import CIMultiDictProxy
+
+    from ._base_client import BaseAsyncClient
+    from ._sync import LoopThread
+
+__all__ = [
+    "APIResponse",
+    "AsyncAPIResponse",
+    "AsyncResponseContextManager",
+    "LegacyAPIResponse",
+    "ResponseContextManager",
+]
+
+_R = TypeVar("_R")
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class _ResponseBase:
+    def __init__(
+        self,
+        *,
+        client: BaseAsyncClient,
+        raw: aiohttp.ClientResponse,
+        request: Request,
+        content: bytes | None,
+        cast_to: Any,
+        stream: bool,
+        stream_cls: Any,
+        retries_taken: int,
+        elapsed: float,
+    ) -> None:
+        self._client = client
+        self._raw = raw
+        self._request = request
+        self._content = content
+        self._cast_to = cast_to
+        self._stream = stream
+        self._stream_cls = stream_cls
+        self.retries_taken = retries_taken
+        self._elapsed = elapsed
+        self._parsed: dict[Any, Any] = {}
+        self._runner: LoopThread | None = None
+
+    @property
+    def headers(self) -> CIMultiDictProxy[str]:
+        return self._raw.headers
+
+    @property
+    def http_request(self) -> Request:
+        return self._request
+
+    @property
+    def status_code(self) -> int:
+        return self._raw.status
+
+    @property
+    def url(self) -> str:
+        return str(self._raw.url)
+
+    @property
+    def method(self) -> str:
+        return self._request.method
+
+    @property
+    def http_version(self) -> str:
+        v = self._raw.version
+        return f"HTTP/{v.major}.{v.minor}" if v is not None else "HTTP/1.1"
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        """Time from sending the request to receiving the response headers."""
+        return datetime.timedelta(seconds=self._elapsed)
+
+    @property
+    def request_id(self) -> str | None:
+        return self._raw.headers.get("x-request-id")
+
+    @property
+    def is_closed(self) -> bool:
+        return self._raw.closed
+
+    def _parse_content(self, content: bytes, to: Any) -> Any:
+        from ._base_client import _parse_body
+
+        return _parse_body(to, content, self._raw, self._request)
+
+    def _open_stream(self, to: Any) -> Any:
+        from . import _models
+
+        item_type = to or self._stream_cls or self._cast_to
+        decoder = _models.decoder_for(item_type)
+        decode = decoder if callable(decoder) else decoder.decode
+        astream: AsyncStream[Any] = AsyncStream(
+            decode=decode, response=self._raw, request=self._request
+        )
+        return astream if self._runner is None else Stream(astream, self._runner)
+
+    def _for_sync(self, runner: LoopThread) -> Any:
+        self._runner = runner
+        return self
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] type={self._cast_to}>"
+
+
+class LegacyAPIResponse(_ResponseBase, Generic[_R]):
+    """What `with_raw_response` methods return; the body is already read (streams excepted)."""
+
+    @property
+    def content(self) -> bytes:
+        return self._content or b""
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return orjson.loads(self.content)
+
+    def parse(self, *, to: Any = None) -> Any:
+        """The result the plain method would have returned (or a stream, for `stream=True`)."""
+        key = to or self._cast_to
+        if key in self._parsed:
+            return self._parsed[key]
+        result = self._open_stream(to) if self._stream else self._parse_content(self.content, key)
+        self._parsed[key] = result
+        return result
+
+
+class AsyncAPIResponse(_ResponseBase, Generic[_R]):
+    """What `with_streaming_response` gives inside `async with`; reads the body on demand."""
+
+    async def read(self) -> bytes:
+        if self._content is None:
+            try:
+                self._content = await self._raw.read()
+            except TRANSPORT_ERRORS as exc:
+                raise translate(exc, self._request) from exc
+        return self._content
+
+    async def text(self) -> str:
+        return (await self.read()).decode("utf-8", "replace")
+
+    async def json(self) -> Any:
+        return orjson.loads(await self.read())
+
+    async def parse(self, *, to: Any = None) -> Any:
+        if self._stream:
+            return self._open_stream(to)
+        key = to or self._cast_to
+        if key not in self._parsed:
+            self._parsed[key] = self._parse_content(await self.read(), key)
+        return self._parsed[key]
+
+    async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        if self._content is not None:
+            yield self._content
+            return
+        try:
+            if chunk_size:
+                async for chunk in self._raw.content.iter_chunked(chunk_size):
+                    yield chunk
+            else:
+                async for chunk in self._raw.content.iter_any():
+                    yield chunk
+        except TRANSPORT_ERRORS as exc:
+            raise translate(exc, self._request) from exc
+
+    async def iter_text(self, chunk_size: int | None = None) -> AsyncIterator[str]:
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        async for chunk in self.iter_bytes(chunk_size):
+            text = decoder.decode(chunk)
+            if text:
+                yield text
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    async def iter_lines(self) -> AsyncIterator[str]:
+        """Lines without their endings; LF, CRLF and CR end a line, as in httpx."""
+        buf = ""
+        async for text in self.iter_text():
+            buf += text
+            # A CR at the end may be the first half of a CRLF split across chunks: hold it.
+            hold_cr = buf.endswith("\r")
+            parts = _LINE_END.split(buf[:-1] if hold_cr else buf)
+            buf = parts.pop() + ("\r" if hold_cr else "")
+            for line in parts:
+                yield line
+        if buf:
+            yield buf.rstrip("\r")
+
+    async def close(self) -> None:
+        self._raw.close()
+
+
+class APIResponse(Generic[_R]):
+    """The sync client's `with_streaming_response` response: reads in the loop thread."""
+
+    def __init__(self, inner: AsyncAPIResponse[_R], runner: LoopThread) -> None:
+        self._inner = inner
+        self._runner = runner
+        inner._runner = runner
+
+    def __getattr__(self, name: str) -> Any:
+        # Properties (headers, status_code, request_id, ...) read straight through.
+        return getattr(self._inner, name)
+
+    def read(self) -> bytes:
+        return self._runner.run(self._inner.read())
+
+    def text(self) -> str:
+        return self._runner.run(self._inner.text())
+
+    def json(self) -> Any:
+        return self._runner.run(self._inner.json())
+
+    def parse(self, *, to: Any = None) -> Any:
+        return self._runner.run(self._inner.parse(to=to))
+
+    def _iterate(self, agen: AsyncIterator[Any]) -> Iterator[Any]:
+        anext = agen.__anext__
+        while True:
+            try:
+                yield self._runner.run(_next_or_stop(anext))
+            except _Exhausted:
+                return
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        return self._iterate(self._inner.iter_bytes(chunk_size))
+
+    def iter_text(self, chunk_size: int | None = None) -> Iterator[str]:
+        return self._iterate(self._inner.iter_text(chunk_size))
+
+    def iter_lines(self) -> Iterator[str]:
+        return self._iterate(self._inner.iter_lines())
+
+    def close(self) -> None:
+        self._runner.run(self._inner.close())
+
+
+class _Exhausted(Exception):
+    pass
+
+
+async def _next_or_stop(anext: Callable[[], Awaitable[Any]]) -> Any:
+    # StopAsyncIteration cannot cross run_coroutine_threadsafe cleanly; translate it.
+    try:
+        return await anext()
+    except StopAsyncIteration:
+        raise _Exhausted from None
+
+
+class AsyncResponseContextManager(Generic[_R]):
+    """`async with client.with_streaming_response.x.create(...) as response:`"""
+
+    def __init__(self, request: Awaitable[AsyncAPIResponse[_R]]) -> None:
+        self._request = request
+        self._response: AsyncAPIResponse[_R] | None = None
+
+    async def __aenter__(self) -> AsyncAPIResponse[_R]:
+        self._response = await self._request
+        return self._response
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            await self._response.close()
+
+
+class ResponseContextManager(Generic[_R]):
+    """`with client.with_streaming_response.x.create(...) as response:`"""
+
+    def __init__(self, request: Callable[[], APIResponse[_R]]) -> None:
+        self._request = request
+        self._response: APIResponse[_R] | None = None
+
+    def __enter__(self) -> APIResponse[_R]:
+        self._response = self._request()
+        return self._response
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._response is not None:
+            self._response.close()
+
+
+class StreamingView:
+    """Wraps a client or resource so every API method returns a response context manager."""
+
+    __slots__ = ("_target", "_sync")
+
+    def __init__(self, target: Any, *, sync: bool) -> None:
+        self._target = target
+        self._sync = sync
+
+    def __getattr__(self, name: str) -> Any:
+        from .resources._base import AsyncAPIResource, SyncAPIResource
+
+        attr = getattr(self._target, name)
+        if isinstance(attr, (AsyncAPIResource, SyncAPIResource)):
+            return StreamingView(attr, sync=self._sync)
+        if callable(attr) and not isinstance(attr, type):
+            if self._sync:
+                return lambda *a, **kw: ResponseContextManager(lambda: attr(*a, **kw))
+            return lambda *a, **kw: AsyncResponseContextManager(attr(*a, **kw))
+        return attr
