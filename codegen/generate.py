@@ -553,20 +553,7 @@ class BodyWriter:
                 body.append((False, ast.unparse(stmt)))
             elif is_type_checking_if(stmt):
                 assert isinstance(stmt, ast.If)
-                # `__pydantic_extra__` + a `__getattr__` stub: models that take arbitrary keys.
-                # Extras are attributes on oxide objects too; keep the stub for type checkers.
-                if any(
-                    isinstance(s, ast.FunctionDef) and s.name == "__getattr__" for s in stmt.body
-                ):
-                    self.names.add("TYPE_CHECKING")
-                    body.append(
-                        (
-                            False,
-                            "if TYPE_CHECKING:\n"
-                            "        # Arbitrary keys are accepted, as attributes.\n"
-                            "        def __getattr__(self, attr: str) -> object: ...",
-                        )
-                    )
+                body.append((False, self.type_checking_block(node.name, stmt)))
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue  # from the mixin
             else:
@@ -584,6 +571,37 @@ class BodyWriter:
                 lines.append("")
             lines.append("    " + text)
         return "\n".join(lines)
+
+    def type_checking_block(self, cls_name: str, stmt: ast.If) -> str:
+        """`if TYPE_CHECKING: ... else: ...` in a class body: fields typed one way for type
+        checkers and another at run time (`ParsedResponseOutputMessage.content`), or pydantic's
+        `__pydantic_extra__` + a `__getattr__` stub for models taking arbitrary keys (extras are
+        attributes on oxide objects too, so only the stub is kept)."""
+        self.names.add("TYPE_CHECKING")
+
+        def branch(stmts: list[ast.stmt]) -> list[str]:
+            out = []
+            for sub in stmts:
+                if isinstance(sub, ast.AnnAssign):
+                    if isinstance(sub.target, ast.Name) and sub.target.id == "__pydantic_extra__":
+                        continue
+                    out.append(self.field(sub))
+                elif isinstance(sub, ast.FunctionDef) and sub.name == "__getattr__":
+                    out.append("# Arbitrary keys are accepted, as attributes.")
+                    out.append("def __getattr__(self, attr: str) -> object: ...")
+                elif is_docstring(sub):
+                    out.append(self.segment(sub))
+                else:
+                    raise SystemExit(
+                        f"{self.m.name}.{cls_name}: unexpected {ast.unparse(sub)[:60]!r}"
+                    )
+            return out
+
+        checking, runtime = branch(stmt.body), branch(stmt.orelse)
+        text = "if TYPE_CHECKING:\n" + "\n".join(f"        {line}" for line in checking or ["pass"])
+        if runtime:
+            text += "\n    else:\n" + "\n".join(f"        {line}" for line in runtime)
+        return text
 
     def field(self, stmt: ast.AnnAssign) -> str:
         assert isinstance(stmt.target, ast.Name)

@@ -774,6 +774,13 @@ class _Smart(_UnionType):
         if arrays:
             array_type = arrays[0] if len(arrays) == 1 else _ArrayChoice(tuple(arrays))
         parts = (tuple(objects), array_type, scalar_type)
+        # Scalars taken as they are (a str for `Literal[...]`/str members, ...).
+        plain: set[type] = set()
+        for v in scalars:
+            base = get_args(v)[0] if get_origin(v) is Annotated else v
+            if base in (str, bool, float) or (base is int and float not in scalars):
+                plain.add(base)
+        type.__setattr__(cls, "_oxide_plain", frozenset(plain))
         type.__setattr__(cls, "_oxide_parts_cache", parts)
         type.__setattr__(cls, "_oxide_implicit", _implicit_tag(tuple(objects)))
         return parts
@@ -799,8 +806,8 @@ class _Smart(_UnionType):
             if isinstance(array_type, _ArrayChoice):
                 return array_type.decode(obj)
             return _lenient(array_type, obj)
-        if obj is None:
-            return None
+        if obj is None or t in cls.__dict__["_oxide_plain"]:
+            return obj
         if scalar_type is not None:
             return _lenient(scalar_type, obj)
         return obj
@@ -902,10 +909,17 @@ class UnknownVariant(dict):  # type: ignore[type-arg]
         exclude_none: bool = False,
         warnings: bool = True,
     ) -> dict[str, object]:
-        return cast("dict[str, object]", _dump_value(dict(self), _DumpOptions(exclude_none)))
+        return self.model_dump(exclude_none=exclude_none)
 
     def model_dump(self, **kwargs: Any) -> dict[str, Any]:
-        return _dump_value(dict(self), _DumpOptions(bool(kwargs.get("exclude_none"))))  # type: ignore[no-any-return]
+        """The raw object; `exclude_none` drops its null keys (as the SDK's first-variant
+        object would)."""
+        opts = _DumpOptions(bool(kwargs.get("exclude_none")))
+        return {
+            k: _dump_value(v, opts)
+            for k, v in self.items()
+            if not (v is None and opts.exclude_none)
+        }
 
     def to_json(self, *, indent: int | None = 2, **kwargs: Any) -> str:
         return _to_json(self.model_dump(**kwargs), indent)
@@ -1249,6 +1263,23 @@ class BaseModel(
         if extra:
             yield from extra.items()
 
+    def __eq__(self, other: object) -> bool:
+        """Like pydantic: same class, same field values (absent reads as None), same extras."""
+        if type(other) is not type(self):
+            return NotImplemented
+        mine = msgspec.structs.astuple(self)
+        theirs = msgspec.structs.astuple(other)
+        if mine != theirs:
+            for a, b in zip(mine, theirs, strict=True):
+                if a is not b and (None if a is UNSET else a) != (None if b is UNSET else b):
+                    return False
+        return bool(
+            (getattr(self, "__oxide_extra__", None) or {})
+            == (getattr(other, "__oxide_extra__", None) or {})
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __reduce__(self) -> Any:
         state = _instance_dict(self)
         return (_rebuild, (type(self), msgspec.structs.astuple(self), state or None))
@@ -1550,7 +1581,7 @@ def _struct_handler(tp: Any) -> Callable[[Any], Any]:
         if not known:
             fields = {f.encode_name: (f.name, f.type) for f in msgspec.structs.fields(tp)}
             known = frozenset(fields)
-            names = getattr(origin, "__oxide_shadow_fields__", frozenset())
+            names: frozenset[str] = getattr(origin, "__oxide_shadow_fields__", frozenset())
             shadow = frozenset(w for w, (n, _) in fields.items() if n in names)
         extra: dict[str, Any] | None = None
         if not known.issuperset(value):

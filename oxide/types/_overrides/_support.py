@@ -11,7 +11,6 @@ from typing import (
     Protocol,
     SupportsIndex,
     TypeVar,
-    Union,
     overload,
 )
 
@@ -28,18 +27,18 @@ __all__ = [
 
 _T_co = TypeVar("_T_co", covariant=True)
 
-FileContent = Union[IO[bytes], bytes, PathLike[str]]
-FileTypes = Union[
+FileContent = IO[bytes] | bytes | PathLike[str]
+FileTypes = (
     # file (or bytes)
-    FileContent,
+    FileContent
     # (filename, file (or bytes))
-    tuple[str | None, FileContent],
+    | tuple[str | None, FileContent]
     # (filename, file (or bytes), content_type)
-    tuple[str | None, FileContent, str | None],
+    | tuple[str | None, FileContent, str | None]
     # (filename, file (or bytes), content_type, headers)
-    tuple[str | None, FileContent, str | None, Mapping[str, str]],
-]
-Base64FileInput = Union[IO[bytes], PathLike[str]]
+    | tuple[str | None, FileContent, str | None, Mapping[str, str]]
+)
+Base64FileInput = IO[bytes] | PathLike[str]
 Headers = Mapping[str, str | Omit]
 Query = Mapping[str, object]
 

@@ -43,9 +43,14 @@ from .response_tool_search_call import ResponseToolSearchCall
 from .response_tool_search_output_item import ResponseToolSearchOutputItem
 
 if TYPE_CHECKING:
-    from typing import Annotated, Optional, TypeAlias, Union
+    from typing import Annotated, List, Optional, TypeAlias, Union
 else:
-    from ..._models import OpenAnnotated as Annotated, OpenOptional as Optional, OpenUnion as Union
+    from ..._models import (
+        OpenAnnotated as Annotated,
+        OpenList as List,
+        OpenOptional as Optional,
+        OpenUnion as Union,
+    )
 
 __all__ = ["ParsedResponse", "ParsedResponseOutputMessage", "ParsedResponseOutputText"]
 
@@ -64,7 +69,10 @@ ParsedContent: TypeAlias = Annotated[
 
 
 class ParsedResponseOutputMessage(ResponseOutputMessage, GenericModel, Generic[ContentType]):
-    pass
+    if TYPE_CHECKING:
+        content: List[ParsedContent[ContentType]]  # type: ignore[assignment, unused-ignore]
+    else:
+        content: List[ParsedContent]
 
 
 class ParsedResponseFunctionToolCall(ResponseFunctionToolCall):
@@ -110,4 +118,7 @@ ParsedResponseOutputItem: TypeAlias = Annotated[
 
 
 class ParsedResponse(ParsedResponseMixin, Response, GenericModel, Generic[ContentType]):
-    pass
+    if TYPE_CHECKING:
+        output: List[ParsedResponseOutputItem[ContentType]]  # type: ignore[assignment, unused-ignore]
+    else:
+        output: List[ParsedResponseOutputItem]
