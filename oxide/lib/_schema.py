@@ -336,11 +336,12 @@ _SIMPLE: dict[Any, _Schema] = {
     _NoneType: {"type": "null"},
     None: {"type": "null"},
 }
-_REQUIRED_WRAPPERS: set[Any] = set()
-for _name in ("Required", "NotRequired", "ReadOnly"):
-    for _mod in (typing, sys.modules.get("typing_extensions")):
-        if _mod is not None and hasattr(_mod, _name):
-            _REQUIRED_WRAPPERS.add(getattr(_mod, _name))
+_REQUIRED_WRAPPERS = frozenset(("Required", "NotRequired", "ReadOnly"))
+
+
+def _is_required_wrapper(origin: Any) -> bool:
+    # typing's and typing_extensions' special forms (distinct objects before 3.11): by name
+    return origin is not None and getattr(origin, "_name", None) in _REQUIRED_WRAPPERS
 
 
 def _title_from_name(name: str) -> str:
@@ -733,7 +734,7 @@ class _SchemaBuilder:
         required_keys = cls.__required_keys__  # type: ignore[attr-defined]
         fields = []
         for name, annotation in hints.items():
-            while typing.get_origin(annotation) in _REQUIRED_WRAPPERS:
+            while _is_required_wrapper(typing.get_origin(annotation)):
                 annotation = typing.get_args(annotation)[0]
             fields.append((name, annotation, name in required_keys, msgspec.NODEFAULT))
         return self._object_schema(cls, fields, cls.__name__, cls.__doc__)
