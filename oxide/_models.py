@@ -16,15 +16,22 @@ Unset vs null (`exclude_unset`, `model_fields_set`)
     Every field defaults to `msgspec.UNSET` at run time, so a field absent from the JSON stays
     UNSET while an explicit `null` decodes to None. Optional fields (`x: Optional[T] = None` in
     the source) read back None while UNSET: their class attribute is a property over the slot
-    (`_UnsetAsNone`). Required fields keep plain slots (fast reads); a required field a sloppy
-    server left out reads `UNSET` (falsy) where pydantic's `construct` raises AttributeError.
-    `to_dict()` (exclude_unset=True) therefore omits exactly the fields the server omitted, like
-    the SDK, and `msgspec.json.encode(obj)` writes exactly what was set.
+    (`_UnsetAsNone`, ~0.1 µs a read). Required fields keep plain slots (fast reads); one a sloppy
+    server left out reads `UNSET` (falsy) where the SDK's `construct` reads None; dumps and
+    repr show it as the SDK does. `to_dict()` (exclude_unset=True) omits exactly the fields the
+    server omitted, like the SDK, and `msgspec.json.encode(obj)` writes exactly what was set.
+    Objects built in code (`Model(a=1)`) count what was passed as set, like pydantic; missing
+    required arguments are not checked at run time (type checkers see them as required).
 Unknown fields (`model_extra`, F1)
     Models forbid unknown fields, so the fast C decode succeeds only when there are none (the
-    common case costs nothing). Otherwise the lenient builder takes over, and each object keeps
-    its unknown keys: readable as attributes (`delta.reasoning_content`), in `model_extra`, and in
-    `to_dict()`, as with pydantic's `extra="allow"`.
+    common case costs nothing). Otherwise the lenient builder takes over: unknown keys are set
+    aside (a set test per object) and the rest still converts in C. Every object keeps its
+    unknown keys, readable as attributes (`delta.reasoning_content`), in `model_extra` and in
+    `to_dict()`, as with pydantic's `extra="allow"`. A decoder that met extras skips its fast
+    attempt for the next `_SKIP_FAST` payloads (a server that adds keys adds them every time).
+    Keys the API sends on nearly every payload of a type but the SDK does not declare
+    (`obfuscation` on stream events, `store` on Response) are "shadow" fields declared at run
+    time only (`__oxide_shadow__`, see codegen/generate.py): decoded in C, reported as extras.
 Open enums (F2)
     `Literal[...]` is the real Literal for type checkers; at run time it is the base type
     (`str`) annotated with the known values (`OpenLiteral`), so new values decode.
@@ -32,9 +39,13 @@ Unions (F3)
     Unions msgspec can express (`Optional[T]`, `Union[str, List[str]]`, `Union[str, Model]`) stay
     native. Others become a marker class (`_UnionType`) that msgspec hands to `_dec_hook`:
     discriminated unions pick the variant from a tag map; an unknown tag gives an
-    `UnknownVariant` (a dict with attribute access: `.type`, raw data), known siblings keep their
-    types. Non-discriminated unions pick the best-matching variant the way pydantic's smart
-    mode would (required keys present, literal fields matching, most keys known).
+    `UnknownVariant` (a dict with attribute access: `.type`, raw data) where the SDK builds its
+    first variant; known siblings keep their types. Without a tag (or when several variants
+    share one) the variant is chosen like pydantic's smart mode would: ranked by required keys
+    present, literal fields matching and known keys, the first that converts wins. A union
+    whose variants differ in a literal field (usually `type`) decodes by that field. Top-level
+    unions (`decode(ResponseStreamEvent, data)`) read the tag from the first bytes and decode
+    the variant in one pass. `object` in annotations is `Any` at run time (`OpenDict`, ...).
 Missing required fields (F4) and mismatched types (F5)
     Missing fields stay UNSET without leaving the fast path. A type mismatch falls back to the
     lenient builder (`_lenient`), which keeps the mismatched value as given, as the SDK does.
@@ -42,7 +53,11 @@ F6/F7 (lone surrogates, 1e400)
     msgspec refuses them; the payload is re-read with stdlib `json`.
 `_request_id`
     Models have `dict=True`, so the HTTP layer sets `obj._request_id = ...` on the top-level
-    object (one dict insert); nested objects raise AttributeError, as in the SDK.
+    object (one dict insert); nested objects raise AttributeError, as in the SDK. (`gc=False`
+    cannot be combined with `dict=True`.)
+SDK quirks not copied
+    `construct` also keeps a renamed field's API key as an extra (`schema` next to `schema_`);
+    union members that fully validate count their extras in `model_fields_set`.
 """
 
 from __future__ import annotations
@@ -933,6 +948,14 @@ class UnknownVariant(dict):  # type: ignore[type-arg]
 # --------------------------------------------------------------------------------------------
 
 
+class _classproperty:
+    def __init__(self, fget: Callable[[Any], Any]) -> None:
+        self.fget = fget
+
+    def __get__(self, obj: Any, owner: Any) -> Any:
+        return self.fget(owner)
+
+
 class _UnsetAsNone(property):
     """The class attribute of an optional field: reads UNSET (absent from the JSON) as None."""
 
@@ -1205,6 +1228,12 @@ class BaseModel(
         return _copy.deepcopy(new) if deep else new
 
     # -- introspection ---------------------------------------------------------------------
+
+    @_classproperty
+    def model_fields(cls) -> dict[str, msgspec.structs.FieldInfo]:
+        """The declared fields (msgspec `FieldInfo`s, by Python name), like pydantic's."""
+        shadow: frozenset[str] = getattr(cls, "__oxide_shadow_fields__", frozenset())
+        return {f.name: f for f in msgspec.structs.fields(cls) if f.name not in shadow}
 
     @property
     def model_fields_set(self) -> set[str]:
@@ -1630,7 +1659,7 @@ def _loads(data: Any) -> Any:
         return msgspec.json.decode(data)
     except (DecodeError, ValidationError) as exc:
         try:
-            return _stdjson.loads(data)
+            return _stdjson.loads(data if isinstance(data, (bytes, str)) else bytes(data))
         except ValueError:
             raise exc from None
 

@@ -244,3 +244,8 @@ def test_hand_written_models_share_the_semantics() -> None:
     assert Envelope.__oxide_required__ == {"data"}  # type: ignore[attr-defined]
     assert Envelope(data=[]).to_dict() == {"data": []}
     assert Envelope().data is UNSET  # lenient construction, like the SDK's construct
+
+
+def test_model_fields() -> None:
+    assert list(xtc.ChatCompletionChunk.model_fields) == list(otc.ChatCompletionChunk.model_fields)
+    assert xtc.ChatCompletion.model_fields["choices"].name == "choices"
