@@ -1503,14 +1503,18 @@ _LENIENT: dict[Any, Callable[[Any], Any]] = {}
 
 
 def _lenient(tp: Any, value: Any) -> Any:
+    return _handler_for(tp)(value)
+
+
+def _handler_for(tp: Any) -> Callable[[Any], Any]:
     handler = _LENIENT.get(tp)
     if handler is None:
         handler = _lenient_handler(tp)
         try:
             _LENIENT[tp] = handler
-        except TypeError:
+        except TypeError:  # an unhashable annotation
             pass
-    return handler(value)
+    return handler
 
 
 def _identity(value: Any) -> Any:
@@ -1524,7 +1528,7 @@ def _lenient_handler(tp: Any) -> Callable[[Any], Any]:
         return _union_decode_fn(tp)
     origin = get_origin(tp)
     if origin is Annotated:
-        return _lenient_handler(get_args(tp)[0])
+        return _handler_for(get_args(tp)[0])
     if _is_struct(tp):
         return _struct_handler(tp)
     if origin is Union:
@@ -1536,7 +1540,7 @@ def _lenient_handler(tp: Any) -> Callable[[Any], Any]:
         def list_handler(value: Any) -> Any:
             if type(value) is not list:
                 return value
-            h = _LENIENT.get(item) or _lenient_handler(item)
+            h = _handler_for(item)
             return [h(v) for v in value]
 
         return list_handler
@@ -1547,20 +1551,34 @@ def _lenient_handler(tp: Any) -> Callable[[Any], Any]:
         def dict_handler(value: Any) -> Any:
             if type(value) is not dict:
                 return value
-            h = _LENIENT.get(vt) or _lenient_handler(vt)
+            h = _handler_for(vt)
             return {k: h(v) for k, v in value.items()}
 
         return dict_handler
     if tp is float:
         return _float_handler
+    plain = _plain_types(tp)
 
     def scalar_handler(value: Any) -> Any:
+        if type(value) in plain:
+            return value
         try:
             return msgspec.convert(value, tp, dec_hook=_dec_hook)
         except (ValidationError, TypeError):
             return value
 
     return scalar_handler
+
+
+def _plain_types(tp: Any) -> frozenset[type]:
+    """Python types a value of annotation `tp` can have as decoded JSON, taken as they are."""
+    if get_origin(tp) is Annotated:
+        return _plain_types(get_args(tp)[0])
+    if tp in (str, int, bool):
+        return frozenset({tp})
+    if tp is _NoneType:
+        return frozenset({_NoneType})
+    return frozenset()
 
 
 def _float_handler(value: Any) -> Any:
@@ -1573,10 +1591,11 @@ def _float_handler(value: Any) -> Any:
 def _native_union_handler(tp: Any) -> Callable[[Any], Any]:
     args = get_args(tp)
     structs = [a for a in args if _is_struct(a)]
+    plain = frozenset().union(*(_plain_types(a) for a in args if a is not float))
 
     def handler(value: Any) -> Any:
-        if value is None:
-            return None
+        if value is None or type(value) in plain:
+            return value
         try:
             return msgspec.convert(value, tp, dec_hook=_dec_hook)
         except ValidationError:
@@ -1597,33 +1616,42 @@ def _native_union_handler(tp: Any) -> Callable[[Any], Any]:
 def _struct_handler(tp: Any) -> Callable[[Any], Any]:
     """Unknown keys are set aside first (cheap set test) so the rest still converts in C; only
     when that fails too (a mismatched type, unknown keys deeper down) is the object built field
-    by field, each field through its own lenient handler."""
+    by field, each field through its own lenient handler. A class whose conversion just failed
+    skips the attempt for a while (the same server sends the same shape again)."""
     origin = get_origin(tp) or tp
-    fields: dict[str, tuple[str, Any]] = {}
+    fields: dict[str, tuple[str, Callable[[Any], Any]]] = {}
     known: frozenset[str] = frozenset()
     shadow: frozenset[str] = frozenset()
+    skip = 0
 
     def handler(value: Any) -> Any:
-        nonlocal fields, known, shadow
+        nonlocal fields, known, shadow, skip
         if type(value) is not dict:
             return value
         if not known:
-            fields = {f.encode_name: (f.name, f.type) for f in msgspec.structs.fields(tp)}
+            specs = msgspec.structs.fields(tp)
+            fields = {f.encode_name: (f.name, _handler_for(f.type)) for f in specs}
             known = frozenset(fields)
             names: frozenset[str] = getattr(origin, "__oxide_shadow_fields__", frozenset())
-            shadow = frozenset(w for w, (n, _) in fields.items() if n in names)
+            shadow = frozenset(f.encode_name for f in specs if f.name in names)
         extra: dict[str, Any] | None = None
         if not known.issuperset(value):
             # Shadow fields stay with the extras, in payload order (as the SDK dumps them).
             extra = {k: v for k, v in value.items() if k not in known or k in shadow}
             value = {k: v for k, v in value.items() if k in known}
-        try:
-            obj = msgspec.convert(value, tp, dec_hook=_dec_hook)
-        except ValidationError:
+        obj = None
+        if skip:
+            skip -= 1
+        else:
+            try:
+                obj = msgspec.convert(value, tp, dec_hook=_dec_hook)
+            except ValidationError:
+                skip = _SKIP_FAST
+        if obj is None:
             kwargs: dict[str, Any] = {}
             for key, item in value.items():
-                name, ftype = fields[key]
-                kwargs[name] = None if item is None else _lenient(ftype, item)
+                name, field_handler = fields[key]
+                kwargs[name] = None if item is None else field_handler(item)
             obj = origin(**kwargs)
         if extra:
             _attach_extra(obj, extra)

@@ -182,6 +182,14 @@ EVENT = {
     "obfuscation": "q8TzA1",
 }
 
+# Payloads with keys the pinned SDK does not declare: a DeepSeek/vLLM-style `reasoning_content` in
+# every delta, fields newer than the SDK on a Response. They take the extras-capturing path.
+CHUNK_EXTRA = {
+    **CHUNK,
+    "choices": [{**CHUNK["choices"][0], "delta": {"content": " Paris", "reasoning_content": "hm"}}],
+}
+RESPONSE_EXTRA = {**RESPONSE, "background": False, "billing": {"payer": "developer"}}
+
 CASES: list[tuple[str, dict[str, Any], Any, Any, bool]] = [
     # name, payload, official type, oxide type, as str (SSE data) rather than bytes
     ("ChatCompletion", CHAT_COMPLETION, otc.ChatCompletion, xtc.ChatCompletion, False),
@@ -195,6 +203,14 @@ CASES: list[tuple[str, dict[str, Any], Any, Any, bool]] = [
         xt.CreateEmbeddingResponse,
         False,
     ),
+    (
+        "Chunk + nested extra (SSE)",
+        CHUNK_EXTRA,
+        otc.ChatCompletionChunk,
+        xtc.ChatCompletionChunk,
+        True,
+    ),
+    ("Response + 2 unknown keys", RESPONSE_EXTRA, otr.Response, xtr.Response, False),
 ]
 
 
