@@ -78,6 +78,7 @@ from typing import (
     cast,
     get_args,
     get_origin,
+    overload,
 )
 
 import msgspec
@@ -1720,20 +1721,28 @@ def decoder_for(tp: Any) -> Callable[[bytes | str], Any]:
     return fn
 
 
-def decode(tp: type[_T] | Any, data: bytes | str) -> _T:
+@overload
+def decode(tp: type[_T], data: bytes | str) -> _T: ...
+@overload
+def decode(tp: Any, data: bytes | str) -> Any: ...
+def decode(tp: Any, data: bytes | str) -> Any:
     """Decode JSON `data` into `tp`, leniently (see the module docstring)."""
     fn = _DECODERS.get(tp)
     if fn is None:
         fn = decoder_for(tp)
-    return cast("_T", fn(data))
+    return fn(data)
 
 
-def convert(tp: type[_T] | Any, obj: Any) -> _T:
+@overload
+def convert(tp: type[_T], obj: Any) -> _T: ...
+@overload
+def convert(tp: Any, obj: Any) -> Any: ...
+def convert(tp: Any, obj: Any) -> Any:
     """Like `decode`, from already-parsed Python objects (dicts, lists, ...)."""
     fn = _CONVERTERS.get(tp)
     if fn is None:
         fn = _CONVERTERS[tp] = _converter(tp)
-    return cast("_T", fn(obj))
+    return fn(obj)
 
 
 _SKIP_FAST = 32  # after a slow-path decode, this many decodes of the type skip the fast attempt
