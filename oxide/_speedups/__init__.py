@@ -23,12 +23,17 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Literal
 
 __all__ = (
+    "AssembledToolCall",
     "IMPLEMENTATION",
     "NO_EXTENSIONS",
     "SSEDecoder",
     "SSEDecoderC",
     "SSEDecoderPy",
     "ServerSentEvent",
+    "ToolCallAssembler",
+    "ToolCallAssemblerC",
+    "ToolCallAssemblerPy",
+    "ToolCallEvent",
 )
 
 
@@ -62,6 +67,13 @@ if TYPE_CHECKING:
     from ._sse_py import SSEDecoder as SSEDecoderPy
 
     SSEDecoderC: type[SSEDecoder] | None
+
+    from ._tool_calls_py import AssembledToolCall as AssembledToolCall
+    from ._tool_calls_py import ToolCallAssembler as ToolCallAssembler
+    from ._tool_calls_py import ToolCallAssembler as ToolCallAssemblerPy
+    from ._tool_calls_py import ToolCallEvent as ToolCallEvent
+
+    ToolCallAssemblerC: type[ToolCallAssembler] | None
 else:
     _sse_py, _sse_c = _select("sse")
     _sse = _sse_c or _sse_py
@@ -69,5 +81,13 @@ else:
     ServerSentEvent = _sse.ServerSentEvent
     SSEDecoderPy = _sse_py.SSEDecoder
     SSEDecoderC = _sse_c and _sse_c.SSEDecoder
+
+    _tool_calls_py, _tool_calls_c = _select("tool_calls")
+    _tool_calls = _tool_calls_c or _tool_calls_py
+    ToolCallAssembler = _tool_calls.ToolCallAssembler
+    ToolCallEvent = _tool_calls.ToolCallEvent
+    AssembledToolCall = _tool_calls.AssembledToolCall
+    ToolCallAssemblerPy = _tool_calls_py.ToolCallAssembler
+    ToolCallAssemblerC = _tool_calls_c and _tool_calls_c.ToolCallAssembler
 
 IMPLEMENTATION: Literal["c", "py"] = "py" if NO_EXTENSIONS or _missing else "c"

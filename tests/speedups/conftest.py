@@ -1,4 +1,4 @@
-"""Every SSE test runs against both twins through one session fixture (multidict's model).
+"""Every speedups test runs against both twins through one session fixture (multidict's model).
 
 The compiled param is not skipped when the extension is missing: it errors, so a broken build
 cannot pass as green. With ``OXIDE_NO_EXTENSIONS`` set (``make test-pure``) only the Python
@@ -86,3 +86,25 @@ def sse_py() -> ModuleType:
 def sse_c() -> ModuleType:
     """The compiled twin, for tests that compare the two (mark them ``c_extension``)."""
     return C.module("sse")
+
+
+@pytest.fixture(scope="session")
+def tool_calls_module(twin: Twin) -> ModuleType:
+    return twin.module("tool_calls")
+
+
+@pytest.fixture(scope="session")
+def assembler_cls(tool_calls_module: ModuleType) -> type:
+    """``ToolCallAssembler`` of each twin in turn."""
+    return tool_calls_module.ToolCallAssembler  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def tool_calls_py() -> ModuleType:
+    return PY.module("tool_calls")
+
+
+@pytest.fixture(scope="session")
+def tool_calls_c() -> ModuleType:
+    """The compiled twin, for tests that compare the two (mark them ``c_extension``)."""
+    return C.module("tool_calls")
