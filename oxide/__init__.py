@@ -39,7 +39,8 @@ from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout, not_give
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from . import pagination, resources, types
+    from . import lib, pagination, resources, types
+    from .lib import function_tool, pydantic_function_tool
 
 __title__ = "oxide"
 VERSION = __version__
@@ -80,18 +81,28 @@ __all__ = [
     "WebSocketQueueFullError",
     "__title__",
     "__version__",
+    "function_tool",
+    "lib",
     "not_given",
     "omit",
     "pagination",
+    "pydantic_function_tool",
     "resources",
     "types",
 ]
 
-_LAZY_MODULES = frozenset({"types", "resources", "pagination"})
+_LAZY_MODULES = frozenset({"types", "resources", "pagination", "lib"})
+_LAZY_LIB = frozenset({"function_tool", "pydantic_function_tool"})
 
 
 def __getattr__(name: str) -> Any:
     # The type tree is large: `oxide.types` is imported on first attribute access only.
+    if name in _LAZY_LIB:
+        from . import lib
+
+        value = getattr(lib, name)
+        globals()[name] = value
+        return value
     if name in _LAZY_MODULES:
         import importlib
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .._base_client import request_options, strip_not_given
 from .._streaming import AsyncStream, Stream
+from ..lib.streaming.responses import AsyncResponseStreamManager, ResponseStreamManager
 from ..types.responses.response import Response
 from ..types.responses.response_stream_event import ResponseStreamEvent
 from ._base import AsyncAPIResource, ParamSpec, SyncAPIResource
@@ -120,6 +121,115 @@ class AsyncResponses(AsyncAPIResource):
             options=request_options(options),
         )
 
+    def stream(
+        self,
+        *,
+        response_id: str | None = None,
+        starting_after: int | None = None,
+        text_format: Any = None,
+        tools: Any = None,
+        max_resumes: int | None = None,
+        **params: Any,
+    ) -> AsyncResponseStreamManager[Any]:
+        """`async with client.responses.stream(...) as stream:` typed events and
+        `await stream.get_final_response()`. With `response_id` (and `starting_after`),
+        replays an existing background response instead of creating one.
+
+        oxide addition: a background response whose connection drops is resumed from the last
+        event delivered, up to `max_resumes` times (default: the client's `max_retries`)."""
+        from ..lib._parsing import responses_text_param
+        from ..lib._tools import to_responses_tools
+
+        options = request_options(params)
+        body = strip_not_given(params)
+        converted_tools = to_responses_tools(tools) if tools is not None else None
+        client = self._client
+        resumes = client.max_retries if max_resumes is None else max_resumes
+
+        async def resume(rid: str, after: int) -> AsyncStream[Any]:
+            return await self.retrieve(rid, stream=True, starting_after=after, **(options or {}))  # type: ignore[no-any-return]
+
+        if response_id is not None or starting_after is not None:
+            if body:
+                raise ValueError(
+                    "Cannot provide both response_id/starting_after can't be provided together with "
+                    + ", ".join(body)
+                )
+            if response_id is None:
+                raise ValueError("response_id must be provided when streaming an existing response")
+            request = self.retrieve(
+                response_id, stream=True, starting_after=starting_after, **(options or {})
+            )
+            return AsyncResponseStreamManager(
+                request,
+                text_format=text_format,
+                input_tools=converted_tools,
+                starting_after=starting_after,
+                resume=resume,
+                max_resumes=resumes,
+            )
+        if "input" not in body:
+            raise ValueError("input must be provided when creating a new response")
+        if "model" not in body:
+            raise ValueError("model must be provided when creating a new response")
+        text = responses_text_param(text_format, body.get("text"))
+        if text is not None:
+            body["text"] = text
+        if converted_tools is not None:
+            body["tools"] = converted_tools
+        body["stream"] = True
+        _CREATE.check(body)
+        options = dict(options or {})
+        options["extra_headers"] = {
+            "X-Stainless-Helper-Method": "responses.stream",
+            **(options.get("extra_headers") or {}),
+        }
+        request = client._request(
+            "POST",
+            "responses",
+            Response,
+            body=body,
+            options=options,
+            stream=True,
+            stream_cls=ResponseStreamEvent,
+        )
+        return AsyncResponseStreamManager(
+            request,
+            text_format=text_format,
+            input_tools=converted_tools,
+            starting_after=None,
+            resume=resume,
+            max_resumes=resumes,
+        )
+
+    async def parse(self, *, text_format: Any = None, tools: Any = None, **params: Any) -> Any:
+        """`create()` with `text_format` given as a type: `response.output_parsed` is an
+        instance of it, and function calls of typed/strict tools carry `parsed_arguments`."""
+        from ..lib._parsing import parse_response, responses_text_param
+        from ..lib._tools import to_responses_tools
+
+        options = dict(request_options(params) or {})
+        body = strip_not_given(params)
+        converted_tools = to_responses_tools(tools) if tools is not None else None
+        text = responses_text_param(text_format, body.get("text"))
+        if text is not None:
+            body["text"] = text
+        if converted_tools is not None:
+            body["tools"] = converted_tools
+        _CREATE.check(body)
+        options["extra_headers"] = {
+            "X-Stainless-Helper-Method": "responses.parse",
+            **(options.get("extra_headers") or {}),
+        }
+        response = await self._client._request(
+            "POST", "responses", Response, body=body, options=options
+        )
+        if not isinstance(response, Response):
+            return response  # a raw-response view
+        return parse_response(
+            text_format=text_format, input_tools=converted_tools, response=response
+        )
+
 
 class Responses(SyncAPIResource):
     __slots__ = ()
@@ -156,3 +266,10 @@ class Responses(SyncAPIResource):
 
     def cancel(self, response_id: str, **options: Any) -> Response:
         return self._run(self._async.cancel(response_id, **options))  # type: ignore[no-any-return]
+
+    def stream(self, **kwargs: Any) -> ResponseStreamManager[Any]:
+        """`with client.responses.stream(...) as stream:`"""
+        return ResponseStreamManager(self._async.stream(**kwargs), self._runner)
+
+    def parse(self, **kwargs: Any) -> Any:
+        return self._run(self._async.parse(**kwargs))

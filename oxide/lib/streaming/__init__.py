@@ -1,0 +1,1 @@
+"""Stream helpers: typed events and accumulated state over chat and Responses streams."""
