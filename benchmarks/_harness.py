@@ -360,6 +360,8 @@ class Bench:
         for w in self.workers.values():
             w.close()
         self.workers.clear()
+        if self.all_cpus:
+            os.sched_setaffinity(0, self.all_cpus)  # the coordinator pinned itself in start_server
         if self.server is not None:
             if self.server.poll() is None:
                 self.server.terminate()
