@@ -15,7 +15,11 @@ from pathlib import Path
 from setuptools import Extension, setup
 
 HERE = Path(__file__).parent
-MODULES = ["oxide._speedups._sse_c", "oxide._speedups._tool_calls_c"]
+MODULES = [
+    "oxide._speedups._sse_c",
+    "oxide._speedups._tool_calls_c",
+    "oxide._speedups._finite_c",
+]
 
 
 def _extensions() -> list[Extension]:

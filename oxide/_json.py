@@ -10,11 +10,11 @@ the same bytes, or the same exception (`UnicodeEncodeError` for a lone surrogate
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import orjson
 
+from ._speedups import check_finite as _check_finite
 from ._types import NotGiven, Omit
 
 __all__ = ["encode_body", "to_jsonable"]
@@ -49,34 +49,6 @@ def to_jsonable(obj: Any) -> Any:
                 ) from None
     _check_finite(result)
     return result
-
-
-def _check_finite(obj: Any) -> None:
-    # Iterative walk over containers only; strings and ints cost one type check each.
-    stack = [obj]
-    pop = stack.pop
-    push = stack.append
-    while stack:
-        o = pop()
-        t = type(o)
-        if t is dict:
-            for v in o.values():
-                tv = type(v)
-                if tv is float:
-                    if not math.isfinite(v):
-                        raise ValueError(f"Out of range float values are not JSON compliant: {v!r}")
-                elif tv is dict or tv is list or tv is tuple:
-                    push(v)
-        elif t is list or t is tuple:
-            for v in o:
-                tv = type(v)
-                if tv is float:
-                    if not math.isfinite(v):
-                        raise ValueError(f"Out of range float values are not JSON compliant: {v!r}")
-                elif tv is dict or tv is list or tv is tuple:
-                    push(v)
-        elif t is float and not math.isfinite(o):
-            raise ValueError(f"Out of range float values are not JSON compliant: {o!r}")
 
 
 def encode_body(body: Any) -> bytes:

@@ -34,6 +34,9 @@ __all__ = (
     "ToolCallAssemblerC",
     "ToolCallAssemblerPy",
     "ToolCallEvent",
+    "check_finite",
+    "check_finite_c",
+    "check_finite_py",
 )
 
 
@@ -74,6 +77,14 @@ if TYPE_CHECKING:
     from ._tool_calls_py import ToolCallEvent as ToolCallEvent
 
     ToolCallAssemblerC: type[ToolCallAssembler] | None
+
+    from collections.abc import Callable
+    from typing import Any
+
+    from ._finite_py import check_finite as check_finite
+    from ._finite_py import check_finite as check_finite_py
+
+    check_finite_c: Callable[[Any], None] | None
 else:
     _sse_py, _sse_c = _select("sse")
     _sse = _sse_c or _sse_py
@@ -89,5 +100,10 @@ else:
     AssembledToolCall = _tool_calls.AssembledToolCall
     ToolCallAssemblerPy = _tool_calls_py.ToolCallAssembler
     ToolCallAssemblerC = _tool_calls_c and _tool_calls_c.ToolCallAssembler
+
+    _finite_py, _finite_c = _select("finite")
+    check_finite = (_finite_c or _finite_py).check_finite
+    check_finite_py = _finite_py.check_finite
+    check_finite_c = _finite_c and _finite_c.check_finite
 
 IMPLEMENTATION: Literal["c", "py"] = "py" if NO_EXTENSIONS or _missing else "c"
