@@ -42,8 +42,13 @@ test-pure:
 demo: build
 	$(BIN)/python -m oxide demo
 
+# Separate worker processes per client, the mock server on the other core; writes
+# benchmarks/results/{benchmark,summary}.json, the chart, and the table in benchmarks/README.md.
 bench: build
-	$(BIN)/python -m pytest benchmarks -p no:xdist --benchmark-only -q
+	$(BIN)/python -m pytest benchmarks -p no:xdist --benchmark-only -q -rs \
+		--benchmark-json=benchmarks/results/benchmark.json
+	$(BIN)/python benchmarks/chart.py benchmarks/results/summary.json \
+		-o benchmarks/results/chart.png --readme benchmarks/README.md
 
 sync-types: venv
 	$(BIN)/python -m codegen
