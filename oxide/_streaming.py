@@ -10,10 +10,10 @@ import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import aiohttp
-import orjson
+import msgspec
 
 from ._exceptions import APIError, APIResponseValidationError
 from ._http import Request, Response
@@ -28,14 +28,21 @@ __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 _T = TypeVar("_T")
 
 
+class _ErrorProbe(msgspec.Struct):
+    # Reads only the top-level "error" key; msgspec skips the rest without building it.
+    error: Any = None
+
+
+_probe = msgspec.json.Decoder(_ErrorProbe).decode
+
+
 def _raise_stream_error(data: str, request: Request) -> None:
     """`data: {"error": ...}` mid-stream is an API error, as in the official SDK."""
     try:
-        obj = orjson.loads(data)
-    except orjson.JSONDecodeError:
+        error = _probe(data).error
+    except (msgspec.DecodeError, msgspec.ValidationError):
         return
-    if isinstance(obj, dict) and obj.get("error"):
-        error = obj["error"]
+    if error:
         message = error.get("message") if isinstance(error, dict) else None
         if not message or not isinstance(message, str):
             message = "An error occurred during streaming"
