@@ -14,7 +14,6 @@ import os
 import threading
 import weakref
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future
 from typing import Any, TypeVar
 
 __all__ = ["LoopThread"]
@@ -96,14 +95,26 @@ class LoopThread:
                 "The sync oxide client was called from its own event loop thread; "
                 "use oxide.AsyncOpenAI inside async code."
             )
-        fut: Future[_T] = asyncio.run_coroutine_threadsafe(coro, loop)
+        # A lighter hand-off than run_coroutine_threadsafe (no concurrent Future, no chained
+        # callbacks): the loop thread starts a task and releases a lock when it is done.
+        done = threading.Lock()
+        done.acquire()
+        box: list[asyncio.Task[_T]] = []
+
+        def start() -> None:
+            task = loop.create_task(coro)
+            box.append(task)
+            task.add_done_callback(lambda _t: done.release())
+
+        loop.call_soon_threadsafe(start)
         try:
-            return fut.result()
+            done.acquire()
         except BaseException:
             # KeyboardInterrupt in the caller: cancel the work in the loop too.
-            if not fut.done():
-                fut.cancel()
+            if box:
+                loop.call_soon_threadsafe(box[0].cancel)
             raise
+        return box[0].result()
 
     def call_soon(self, fn: Callable[[], object]) -> None:
         loop = self._loop
