@@ -27,6 +27,7 @@ from ._exceptions import (
     InvalidWebhookSignatureError,
     LengthFinishReasonError,
     NotFoundError,
+    OAuthError,
     OpenAIError,
     PermissionDeniedError,
     RateLimitError,
@@ -38,8 +39,11 @@ from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout, not_given, omit
 from ._version import __version__
 
+NoneType = type(None)
+
 if TYPE_CHECKING:
     from . import lib, pagination, resources, types
+    from ._models import BaseModel
     from .lib import function_tool, pydantic_function_tool
 
 __title__ = "oxide"
@@ -56,6 +60,7 @@ __all__ = [
     "AsyncStream",
     "AuthenticationError",
     "BadRequestError",
+    "BaseModel",
     "Client",
     "ConflictError",
     "ContentFilterFinishReasonError",
@@ -65,8 +70,10 @@ __all__ = [
     "InvalidWebhookSignatureError",
     "LengthFinishReasonError",
     "NOT_GIVEN",
+    "NoneType",
     "NotFoundError",
     "NotGiven",
+    "OAuthError",
     "Omit",
     "OpenAI",
     "OpenAIError",
@@ -96,6 +103,11 @@ _LAZY_LIB = frozenset({"function_tool", "pydantic_function_tool"})
 
 
 def __getattr__(name: str) -> Any:
+    if name == "BaseModel":  # the Struct base of every API type (loads msgspec machinery)
+        from ._models import BaseModel
+
+        globals()[name] = BaseModel
+        return BaseModel
     # The type tree is large: `oxide.types` is imported on first attribute access only.
     if name in _LAZY_LIB:
         from . import lib

@@ -41,6 +41,7 @@ __all__ = [
     "InvalidWebhookSignatureError",
     "LengthFinishReasonError",
     "NotFoundError",
+    "OAuthError",
     "OpenAIError",
     "PermissionDeniedError",
     "RateLimitError",
@@ -128,6 +129,13 @@ class BadRequestError(APIStatusError):
 
 class AuthenticationError(APIStatusError):
     status_code: Literal[401] = 401
+
+
+class OAuthError(AuthenticationError):
+    """An OAuth/workload-identity token error (kept for `except` parity with the official SDK;
+    oxide raises it only where the SDK would)."""
+
+    error: str | None = None
 
 
 class PermissionDeniedError(APIStatusError):

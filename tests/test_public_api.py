@@ -56,3 +56,23 @@ def test_using_chat_loads_only_what_it_needs() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) < 150
+
+
+NOT_PROVIDED = {
+    "DefaultHttpxClient", "DefaultAsyncHttpxClient", "DefaultHttpx2Client",
+    "DefaultAsyncHttpx2Client", "DefaultAioHttpClient", "Transport", "ProxiesTypes",
+    "DEFAULT_CONNECTION_LIMITS", "DataResidency", "BedrockOpenAI", "AsyncBedrockOpenAI",
+    "file_from_path", "ReconnectingEvent", "ReconnectingOverrides",
+}  # fmt: skip
+
+
+def test_compat_has_every_official_name_but_the_documented_ones() -> None:
+    import oxide.compat as compat
+
+    missing = {name for name in openai.__all__ if not hasattr(compat, name)}
+    assert missing == NOT_PROVIDED
+    for name in NOT_PROVIDED:
+        assert name in (compat.__doc__ or "")
+    assert compat.AsyncOpenAI is oxide.AsyncOpenAI
+    assert compat.pydantic_function_tool is oxide.lib.pydantic_function_tool
+    assert issubclass(compat.OAuthError, compat.AuthenticationError)
