@@ -4,6 +4,10 @@ rejects comes back as a 400 and fails the test."""
 
 from __future__ import annotations
 
+import contextlib
+from typing import Literal
+
+import msgspec
 import pytest
 
 import oxide
@@ -125,3 +129,48 @@ async def test_spec_violation_is_rejected(client: oxide.AsyncOpenAI) -> None:
                 messages=[{"role": "user", "content": "hi"}],
                 extra_body={"temperature": "hot"},
             )
+
+
+class Weather(msgspec.Struct):
+    """Weather in a city."""
+
+    city: str
+    unit: Literal["celsius", "fahrenheit"]
+    days: list[int] | None = None
+
+
+async def test_helper_requests_are_valid(client: oxide.AsyncOpenAI) -> None:
+    # parse()/stream() derive strict schemas and tool definitions from types; Steady checks the
+    # bodies they produce against the spec (its answers are random data, so only shapes count).
+    tool = oxide.function_tool(Weather, name="get_weather")
+    # Random answers can be cut (length, content_filter) or hold arguments that are not valid for
+    # the type: those errors are about the answer. A request Steady rejects raises
+    # BadRequestError, which is not suppressed.
+    answer_errors = (
+        oxide.LengthFinishReasonError,
+        oxide.ContentFilterFinishReasonError,
+        ValueError,
+        msgspec.ValidationError,
+    )
+    async with client:
+        with contextlib.suppress(*answer_errors):
+            await client.chat.completions.parse(
+                model="gpt-4o",
+                messages=[{"role": "user", "content": "hi"}],
+                response_format=Weather,
+                tools=[tool],
+            )
+        with contextlib.suppress(*answer_errors):
+            async with client.chat.completions.stream(
+                model="gpt-4o", messages=[{"role": "user", "content": "hi"}], tools=[tool]
+            ) as stream:
+                async for _ in stream:
+                    pass
+        with contextlib.suppress(*answer_errors):
+            await client.responses.parse(
+                model="gpt-4o", input="hi", text_format=Weather, tools=[tool]
+            )
+        with contextlib.suppress(*answer_errors, RuntimeError):
+            async with client.responses.stream(model="gpt-4o", input="hi", tools=[tool]) as rstream:
+                async for _ in rstream:
+                    pass
