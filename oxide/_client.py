@@ -360,7 +360,8 @@ class OpenAI:
         _engine: AsyncOpenAI | None = None,
         _runner: LoopThread | None = None,
     ) -> None:
-        self._runner = _runner or LoopThread()
+        # The engine is assigned before the runner on purpose: when a dropped client is
+        # collected, its session is let go before its loop thread is stopped.
         self._engine: AsyncOpenAI = _engine or _SyncEngine(
             api_key=api_key,  # type: ignore[arg-type]  # a sync callable works: see _refresh_api_key
             organization=organization,
@@ -376,6 +377,10 @@ class OpenAI:
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
         )
+        if _runner is None:
+            _runner = LoopThread()
+            _runner.owns(self._engine._holder)
+        self._runner = _runner
 
     # Options read through to the engine, as attributes of the official client.
     @property

@@ -40,7 +40,14 @@ class LoopThread:
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
         self._on_abandon: list[Callable[[], None]] = []
+        self._orphaned = [False]
+        # Session holders to close if this runner is dropped without close() (see __del__).
+        self._holders: list[Any] = []
         _live.add(self)
+
+    def owns(self, holder: Any) -> None:
+        """Close `holder` (a client's session holder) if this runner is collected unclosed."""
+        self._holders.append(holder)
 
     def on_abandon(self, fn: Callable[[], None]) -> None:
         """Called in a forked child, before the first use, to drop loop-bound state."""
@@ -70,11 +77,23 @@ class LoopThread:
     def _start(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.new_event_loop()
         ready = threading.Event()
+        orphaned = self._orphaned = [False]
+        holders = self._holders
 
         def run() -> None:
             asyncio.set_event_loop(loop)
             loop.call_soon(ready.set)
             loop.run_forever()
+            if orphaned[0]:
+                # Stopped by __del__ (the client was dropped without close()): close its
+                # sessions properly here, in the loop's own thread, then the loop.
+                for holder in holders:
+                    try:
+                        loop.run_until_complete(holder.close())
+                    except Exception:  # best effort: the process may be shutting down
+                        pass
+                holders.clear()
+                loop.close()
 
         # Daemon: a forgotten client must not keep the interpreter alive at exit.
         thread = threading.Thread(target=run, name=self._name, daemon=True)
@@ -115,6 +134,19 @@ class LoopThread:
                 loop.call_soon_threadsafe(box[0].cancel)
             raise
         return box[0].result()
+
+    def __del__(self) -> None:
+        # Every client sharing this thread is gone without close(): stop the thread, so that
+        # a program making clients per request does not accumulate threads. Sessions were let
+        # go by their holders first (their callbacks are queued ahead of this stop).
+        loop = self._loop
+        if loop is None or self._pid != os.getpid() or loop.is_closed():
+            return
+        self._orphaned[0] = True
+        try:
+            loop.call_soon_threadsafe(loop.stop)
+        except RuntimeError:  # closed meanwhile
+            pass
 
     def call_soon(self, fn: Callable[[], object]) -> None:
         loop = self._loop

@@ -108,3 +108,23 @@ def test_sync_stream(serve_in_thread: str) -> None:
         stream.close()
         r = client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
         assert __import__("json").loads(r.to_json())["choices"][0]["message"]["content"] == "Hello!"
+
+
+def test_dropped_clients_do_not_accumulate_threads(serve_in_thread: str) -> None:
+    import gc
+    import threading
+    import time
+
+    def loop_threads() -> int:
+        return sum(t.name == "oxide-loop" and t.is_alive() for t in threading.enumerate())
+
+    before = loop_threads()
+    for _ in range(5):
+        client = oxide.OpenAI(api_key="k", base_url=serve_in_thread)
+        assert client.chat.completions.create(model="m", messages=MESSAGES).choices
+        del client  # never closed: a client made per request
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while loop_threads() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert loop_threads() == before
