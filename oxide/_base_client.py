@@ -88,10 +88,12 @@ def _abandon(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | N
 
 
 class SessionHolder:
-    """The aiohttp session of a client and all of its `copy()`/`with_options()` views.
+    """The aiohttp sessions of a client and all of its `copy()`/`with_options()` views.
 
-    A session is bound to the loop it was made in; used from another loop (a new
-    `asyncio.run`, a per-test loop) or after fork, a fresh one is made for the current loop.
+    A session is bound to the loop it was made in, so there is one per live loop: usually
+    one; one per calling thread for the sync client, which runs each thread's calls on that
+    thread's own loop. A closed loop's session is let go (its sockets closed without I/O) the
+    next time another loop asks; after fork, every inherited session is let go.
     """
 
     def __init__(
@@ -105,9 +107,10 @@ class SessionHolder:
         self._limit = limit
         self._limit_per_host = limit_per_host
         self._trust_env = trust_env
-        self._session = session
+        self._session = session  # the last loop's session: the fast path
         self._owned = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._others: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
         self._generation = _fork_generation
         self.closed = False
 
@@ -129,31 +132,83 @@ class SessionHolder:
             raise RuntimeError(
                 "The aiohttp session passed as http_client belongs to another event loop."
             )
-        if session is not None:
-            self._let_go(session)
-        self._session = new_session(
+        if self._generation != _fork_generation:
+            # A forked child: nothing inherited is ours to use or to close properly.
+            for old in self._all():
+                _abandon(old, None)
+            self._others.clear()
+            self._session = session = None
+            self._generation = _fork_generation
+        if session is not None and self._loop is not None:
+            if self._loop.is_closed():
+                _abandon(session, None)
+            else:
+                self._others[self._loop] = session
+        for old_loop in [lp for lp in self._others if lp.is_closed()]:
+            _abandon(self._others.pop(old_loop), None)
+        session = self._others.pop(loop, None) or new_session(
             limit=self._limit, limit_per_host=self._limit_per_host, trust_env=self._trust_env
         )
+        self._session = session
         self._loop = loop
-        self._generation = _fork_generation
-        return self._session
+        return session
+
+    def _all(self) -> list[aiohttp.ClientSession]:
+        return ([self._session] if self._session is not None else []) + list(self._others.values())
+
+    async def close_current(self) -> None:
+        """Close the running loop's session only (the sync client closing a thread's loop)."""
+        loop = asyncio.get_running_loop()
+        session: aiohttp.ClientSession | None
+        if self._loop is loop and self._session is not None:
+            session, self._session, self._loop = self._session, None, None
+        else:
+            session = self._others.pop(loop, None)
+        if session is not None and self._owned and self._generation == _fork_generation:
+            await session.close()
 
     async def close(self) -> None:
         self.closed = True
-        session, self._session = self._session, None
-        if session is None or not self._owned:
-            return
-        if self._generation != _fork_generation:
-            self._let_go(session)
+        if not self._owned:
+            self._session = None
             return
         try:
-            running = asyncio.get_running_loop()
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:  # pragma: no cover - close() is always awaited
             running = None
-        if self._loop is running:
-            await session.close()
+        sessions = list(self._others.items())
+        if self._session is not None and self._loop is not None:
+            sessions.append((self._loop, self._session))
+        self._session, self._loop = None, None
+        self._others.clear()
+        same_process = self._generation == _fork_generation
+        for loop, session in sessions:
+            if same_process and loop is running:
+                await session.close()
+            else:
+                _abandon(session, loop if same_process else None)
+
+    def close_nowait(self) -> None:
+        """Marks the holder closed and lets go any session left, without awaiting."""
+        self.closed = True
+        same_process = self._generation == _fork_generation
+        if self._owned:
+            for loop, session in list(self._others.items()):
+                _abandon(session, loop if same_process else None)
+            if self._session is not None and self._loop is not None:
+                _abandon(self._session, self._loop if same_process else None)
+        self._others.clear()
+        self._session, self._loop = None, None
+
+    def let_go_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Closes the sockets of `loop`'s session without I/O (the loop is idle or dead)."""
+        session: aiohttp.ClientSession | None
+        if self._loop is loop:
+            session, self._session, self._loop = self._session, None, None
         else:
-            self._let_go(session)
+            session = self._others.pop(loop, None)
+        if session is not None and self._owned and not session.closed:
+            _abandon(session, None)
 
     @property
     def session(self) -> aiohttp.ClientSession | None:
@@ -164,11 +219,17 @@ class SessionHolder:
         _abandon(session, self._loop if same_process else None)
 
     def __del__(self) -> None:
-        # A client dropped without close(): let the session go without awaiting anything, so
+        # A client dropped without close(): let the sessions go without awaiting anything, so
         # no coroutine is scheduled on some loop (openai/openai-python#1254) and aiohttp does
         # not log "Unclosed client session" through a loop that may be closed.
+        if not self._owned:
+            return
+        same_process = self._generation == _fork_generation
+        for loop, other in list(self._others.items()):
+            if not other.closed:
+                _abandon(other, loop if same_process else None)
         session = self._session
-        if session is not None and self._owned and not session.closed:
+        if session is not None and not session.closed:
             self._let_go(session)
 
 

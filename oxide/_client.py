@@ -457,7 +457,7 @@ class OpenAI:
         return self._engine.is_closed()
 
     def close(self) -> None:
-        self._runner.stop(self._engine.close())
+        self._runner.shutdown(self._engine._holder)
 
     def __enter__(self) -> OpenAI:
         return self

@@ -119,10 +119,13 @@ class _ResponseBase:
         astream: AsyncStream[Any] = AsyncStream(
             decode=decode, response=self._raw, request=self._request
         )
-        return astream if self._runner is None else Stream(astream, self._runner)
+        if self._runner is None:
+            return astream
+        return Stream(astream, self._runner, loop=getattr(self, "_sync_loop", None))
 
     def _for_sync(self, runner: LoopThread) -> Any:
         self._runner = runner
+        self._sync_loop = runner.current()  # the loop the response lives on
         return self
 
     def __repr__(self) -> str:
@@ -228,29 +231,30 @@ class APIResponse(Generic[_R]):
     def __init__(self, inner: AsyncAPIResponse[_R], runner: LoopThread) -> None:
         self._inner = inner
         self._runner = runner
-        inner._runner = runner
+        inner._for_sync(runner)
+        self._loop = inner._sync_loop
 
     def __getattr__(self, name: str) -> Any:
         # Properties (headers, status_code, request_id, ...) read straight through.
         return getattr(self._inner, name)
 
     def read(self) -> bytes:
-        return self._runner.run(self._inner.read())
+        return self._runner.run(self._inner.read(), self._loop)
 
     def text(self) -> str:
-        return self._runner.run(self._inner.text())
+        return self._runner.run(self._inner.text(), self._loop)
 
     def json(self) -> Any:
-        return self._runner.run(self._inner.json())
+        return self._runner.run(self._inner.json(), self._loop)
 
     def parse(self, *, to: Any = None) -> Any:
-        return self._runner.run(self._inner.parse(to=to))
+        return self._runner.run(self._inner.parse(to=to), self._loop)
 
     def _iterate(self, agen: AsyncIterator[Any]) -> Iterator[Any]:
         anext = agen.__anext__
         while True:
             try:
-                yield self._runner.run(_next_or_stop(anext))
+                yield self._runner.run(_next_or_stop(anext), self._loop)
             except _Exhausted:
                 return
 
@@ -264,7 +268,7 @@ class APIResponse(Generic[_R]):
         return self._iterate(self._inner.iter_lines())
 
     def close(self) -> None:
-        self._runner.run(self._inner.close())
+        self._runner.run(self._inner.close(), self._loop)
 
 
 class _Exhausted(Exception):

@@ -192,9 +192,11 @@ class AsyncStream(Generic[_T]):
 class Stream(Generic[_T]):
     """The sync client's stream: iterates in the calling thread, reads in the loop thread."""
 
-    def __init__(self, astream: AsyncStream[_T], runner: LoopThread) -> None:
+    def __init__(self, astream: AsyncStream[_T], runner: LoopThread, loop: Any = None) -> None:
         self._astream = astream
         self._runner = runner
+        # The loop the response lives on (the creating thread's): every read runs there.
+        self._loop = runner.current() if loop is None else loop
         self._buffer: deque[_T] = deque()
         self.response = astream.response
 
@@ -208,7 +210,7 @@ class Stream(Generic[_T]):
     def __next__(self) -> _T:
         buf = self._buffer
         if not buf:
-            batch = self._runner.run(self._astream._next_batch())
+            batch = self._runner.run(self._astream._next_batch(), self._loop)
             if batch is None:
                 raise StopIteration
             buf.extend(batch)
@@ -217,7 +219,7 @@ class Stream(Generic[_T]):
     def close(self) -> None:
         self._buffer.clear()
         if not self._astream._done:
-            self._runner.run(self._astream.close())
+            self._runner.run(self._astream.close(), self._loop)
 
     def __enter__(self) -> Stream[_T]:
         return self
@@ -236,6 +238,6 @@ class Stream(Generic[_T]):
         astream = getattr(self, "_astream", None)
         if astream is not None and not astream._done:
             try:
-                self._runner.call_soon(astream._raw.close)
+                self._runner.call_soon(astream._raw.close, self._loop)
             except Exception:
                 pass

@@ -1,10 +1,14 @@
-"""The sync client's engine: one private event loop in a daemon thread per client.
+"""The sync client's engine: the async client's machinery driven from plain threads.
 
-Calls from any number of threads are handed to that loop with `run_coroutine_threadsafe`, so
-the sync client shares the async client's aiohttp machinery instead of a second HTTP stack, is
-safe to share between threads, and never runs `run_until_complete` on a loop someone else owns.
-After `fork` the child abandons the inherited thread (it does not exist there) and its sockets
-(closing them could send TLS close_notify on the parent's connections) and starts afresh.
+Each calling thread gets an event loop of its own (per client), and a call runs to completion
+on it with `run_until_complete`: no thread hop, so a sync call costs about what an async one
+does. Loops are never shared between threads while running (the failure mode of naive
+sync-over-async designs, ogx-ai/ogx#5752), and each loop has its own pooled session.
+A thread that is already running an event loop (sync code called from async code, notebooks)
+cannot run another one: its calls are handed to one private event-loop thread per client.
+After `fork` the child abandons everything inherited (the hand-off thread does not exist there;
+closing inherited sockets could send TLS close_notify on the parent's connections) and starts
+afresh.
 """
 
 from __future__ import annotations
@@ -32,10 +36,15 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+_UNSET: Any = object()
+
+
 class LoopThread:
     def __init__(self, name: str = "oxide-loop") -> None:
         self._name = name
         self._lock = threading.Lock()
+        self._local = threading.local()  # this client's loop in each calling thread
+        self._thread_loops: list[asyncio.AbstractEventLoop] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
@@ -55,7 +64,10 @@ class LoopThread:
 
     def _abandon(self) -> None:
         # In the child only: the thread is gone, the lock may be held by it; reset everything.
+        # Inherited loops are dropped, not closed: their epoll instance is shared with the
+        # parent.
         self._lock = threading.Lock()
+        self._thread_loops = []
         self._loop = None
         self._thread = None
         self._pid = os.getpid()
@@ -102,13 +114,49 @@ class LoopThread:
         self._thread = thread
         return loop
 
-    def run(self, coro: Coroutine[Any, Any, _T]) -> _T:
-        loop = self.loop
+    def current(self) -> asyncio.AbstractEventLoop | None:
+        """The loop a call made from this thread runs on: the thread's own loop, or None for
+        the private hand-off thread (when this thread is already running an event loop)."""
+        if asyncio._get_running_loop() is not None:
+            return None
+        local = self._local
+        loop: asyncio.AbstractEventLoop | None = getattr(local, "loop", None)
+        pid = os.getpid()
+        if loop is None or local.pid != pid or loop.is_closed():
+            loop = asyncio.new_event_loop()
+            local.loop = loop
+            local.pid = pid
+            with self._lock:
+                self._thread_loops.append(loop)
+        return loop
+
+    def run(self, coro: Coroutine[Any, Any, _T], loop: Any = _UNSET) -> _T:
+        """Runs `coro` to completion from a sync caller, on `loop` (default: `current()`).
+        Objects tied to one loop (a stream) pass the loop they were made on."""
+        if loop is _UNSET:
+            loop = self.current()
+        if loop is None:
+            return self._hand_off(coro)
+        if loop.is_running():
+            coro.close()
+            raise RuntimeError(
+                "This oxide stream or response is being read from two threads at once; "
+                "read it from one thread."
+            )
+        task = loop.create_task(coro)
         try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
+            result: _T = loop.run_until_complete(task)
+            return result
+        except BaseException:
+            # KeyboardInterrupt and the like stop the loop mid-call: the call must not linger
+            # and resume inside a later one.
+            if not task.done():
+                task.cancel()
+            raise
+
+    def _hand_off(self, coro: Coroutine[Any, Any, _T]) -> _T:
+        loop = self.loop
+        if asyncio._get_running_loop() is loop:
             coro.close()
             raise RuntimeError(
                 "The sync oxide client was called from its own event loop thread; "
@@ -136,9 +184,16 @@ class LoopThread:
         return box[0].result()
 
     def __del__(self) -> None:
-        # Every client sharing this thread is gone without close(): stop the thread, so that
-        # a program making clients per request does not accumulate threads. Sessions were let
-        # go by their holders first (their callbacks are queued ahead of this stop).
+        # Every client sharing this runner is gone without close(). Idle per-thread loops:
+        # their sessions' sockets are closed without I/O, then the loops. The hand-off thread
+        # is stopped, so a program making clients per request does not accumulate threads.
+        if self._pid == os.getpid():
+            for thread_loop in self._thread_loops:
+                if thread_loop.is_closed() or thread_loop.is_running():
+                    continue
+                for holder in self._holders:
+                    holder.let_go_loop(thread_loop)
+                thread_loop.close()
         loop = self._loop
         if loop is None or self._pid != os.getpid() or loop.is_closed():
             return
@@ -148,10 +203,38 @@ class LoopThread:
         except RuntimeError:  # closed meanwhile
             pass
 
-    def call_soon(self, fn: Callable[[], object]) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed() and self._pid == os.getpid():
-            loop.call_soon_threadsafe(fn)
+    def call_soon(self, fn: Callable[[], object], loop: Any = None) -> None:
+        """Runs plain cleanup `fn` for an object tied to `loop` (None: the hand-off loop)."""
+        if self._pid != os.getpid():
+            return
+        if loop is None:
+            loop = self._loop
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(fn)
+        elif not loop.is_closed():
+            if loop.is_running():
+                loop.call_soon_threadsafe(fn)
+            else:
+                fn()
+
+    def shutdown(self, holder: Any) -> None:
+        """Closes the client: each thread loop's session in that loop, then the loops, then
+        the rest (and the hand-off thread). A loop busy in another thread is left to it."""
+        if self._pid == os.getpid():
+            with self._lock:
+                loops, self._thread_loops = self._thread_loops, []
+            for loop in loops:
+                if loop.is_closed() or loop.is_running():
+                    continue
+                try:
+                    loop.run_until_complete(holder.close_current())
+                except Exception:  # best effort; the sockets go with the loop below
+                    holder.let_go_loop(loop)
+                loop.close()
+        if self._loop is None:
+            holder.close_nowait()
+        else:
+            self.stop(holder.close())
 
     def stop(self, final: Coroutine[Any, Any, object] | None = None) -> None:
         """Run `final` (e.g. closing the session) in the loop, then stop the thread."""

@@ -128,3 +128,38 @@ def test_dropped_clients_do_not_accumulate_threads(serve_in_thread: str) -> None
     while loop_threads() > before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert loop_threads() == before
+
+
+def test_sync_client_inside_a_running_event_loop_hands_off(serve_in_thread: str) -> None:
+    # Sync code called from async code (a notebook cell, a framework callback): this thread
+    # cannot run another loop, so the call goes to the client's private loop thread.
+    import asyncio
+
+    client = oxide.OpenAI(api_key="k", base_url=serve_in_thread)
+
+    async def inside() -> tuple[str | None, str]:
+        r = client.chat.completions.create(model="m", messages=MESSAGES)
+        stream = client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+        text = "".join(c.choices[0].delta.content or "" for c in stream)
+        return r.choices[0].message.content, text
+
+    content, text = asyncio.run(inside())
+    assert content == "Hello!" and text.startswith("t0 t1")
+    # And plain calls from this thread afterwards use the thread's own loop again.
+    assert client.chat.completions.create(model="m", messages=MESSAGES).choices
+    client.close()
+
+
+def test_streams_from_many_threads(serve_in_thread: str) -> None:
+    client = oxide.OpenAI(api_key="k", base_url=serve_in_thread)
+
+    def work(_: int) -> int:
+        with client.chat.completions.create(model="m", messages=MESSAGES, stream=True) as stream:
+            return sum(1 for _ in stream)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(work, range(32))) == [50] * 32
+    client.close()
+    assert client.is_closed()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.chat.completions.create(model="m", messages=MESSAGES)

@@ -175,6 +175,7 @@ class ResponseStream(Generic[TextFormatT]):
     def __init__(self, astream: AsyncResponseStream[TextFormatT], runner: Any) -> None:
         self._astream = astream
         self._runner = runner
+        self._loop = runner.current()  # the loop the response lives on
         self.response = astream.response
         self._buffer: list[Any] = []
         self._pos = 0
@@ -200,7 +201,7 @@ class ResponseStream(Generic[TextFormatT]):
         if self._pos >= len(self._buffer):
             if self._done:
                 raise StopIteration
-            batch = self._runner.run(self._batch())
+            batch = self._runner.run(self._batch(), self._loop)
             if batch is None:
                 self._done = True
                 raise StopIteration
@@ -230,7 +231,7 @@ class ResponseStream(Generic[TextFormatT]):
         return self._astream.last_sequence_number
 
     def close(self) -> None:
-        self._runner.run(self._astream.close())
+        self._runner.run(self._astream.close(), self._loop)
 
     def __enter__(self) -> ResponseStream[TextFormatT]:
         return self
