@@ -48,7 +48,6 @@ class LoopThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._pid = os.getpid()
-        self._on_abandon: list[Callable[[], None]] = []
         self._orphaned = [False]
         # Session holders to close if this runner is dropped without close() (see __del__).
         self._holders: list[Any] = []
@@ -57,10 +56,6 @@ class LoopThread:
     def owns(self, holder: Any) -> None:
         """Close `holder` (a client's session holder) if this runner is collected unclosed."""
         self._holders.append(holder)
-
-    def on_abandon(self, fn: Callable[[], None]) -> None:
-        """Called in a forked child, before the first use, to drop loop-bound state."""
-        self._on_abandon.append(fn)
 
     def _abandon(self) -> None:
         # In the child only: the thread is gone, the lock may be held by it; reset everything.
@@ -71,8 +66,6 @@ class LoopThread:
         self._loop = None
         self._thread = None
         self._pid = os.getpid()
-        for fn in self._on_abandon:
-            fn()
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:
