@@ -276,22 +276,6 @@ def _status_error(status: int, content: bytes, response: Response) -> APIError:
     return make_status_error(message, body=body, response=response)
 
 
-def _decode_body(cast_to: Any, content: bytes, response: Response) -> Any:
-    try:
-        return _models.decode(cast_to, content)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        # msgspec refuses a few things stdlib json accepts (lone surrogate escapes, 1e400):
-        # give those a second chance before calling the body invalid.
-        try:
-            return _models.convert(cast_to, json.loads(content))
-        except Exception:
-            pass
-        text = content.decode("utf-8", "replace")
-        raise APIResponseValidationError(
-            response, text, message=f"Could not decode the response body: {exc}"
-        ) from exc
-
-
 def _parse_body(
     cast_to: Any, content: bytes, resp: aiohttp.ClientResponse, request: Request
 ) -> Any:
@@ -300,13 +284,19 @@ def _parse_body(
         return None
     if cast_to is bytes:
         return content
-    custom = getattr(cast_to, "_oxide_parse_body", None)
-    if custom is not None:  # e.g. a list page: envelope + typed items
-        return custom(content)
-    response = Response(
-        resp.status, resp.headers, content, request, reason_phrase=resp.reason or ""
-    )
-    obj = _decode_body(cast_to, content, response)
+    custom = getattr(cast_to, "_oxide_parse_body", None)  # e.g. a list page
+    try:
+        obj = custom(content) if custom is not None else _models.decode(cast_to, content)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        # `decode` already retried what only stdlib json accepts (lone surrogates, 1e400).
+        response = Response(
+            resp.status, resp.headers, content, request, reason_phrase=resp.reason or ""
+        )
+        raise APIResponseValidationError(
+            response,
+            content.decode("utf-8", "replace"),
+            message=f"Could not decode the response body: {exc}",
+        ) from exc
     # Always set, None included, as the SDK's `add_request_id`: reading `_request_id` on
     # a response without the header gives None, not AttributeError.
     try:
@@ -479,6 +469,5 @@ class BaseAsyncClient:
                 obj,
                 message=f"Expected a text/event-stream response, got {content_type!r}",
             )
-        decoder = _models.decoder_for(item_type)
-        decode = decoder if callable(decoder) else decoder.decode
+        decode = _models.decoder_for(item_type)
         return AsyncStream(decode=decode, response=resp, request=request)

@@ -114,8 +114,7 @@ class _ResponseBase:
         from . import _models
 
         item_type = to or self._stream_cls or self._cast_to
-        decoder = _models.decoder_for(item_type)
-        decode = decoder if callable(decoder) else decoder.decode
+        decode = _models.decoder_for(item_type)
         astream: AsyncStream[Any] = AsyncStream(
             decode=decode, response=self._raw, request=self._request
         )

@@ -126,7 +126,7 @@ class AsyncStream(Generic[_T]):
             except BaseException:
                 self._finish(clean=False)
                 raise
-        if not data.strip():
+        if not data or data.isspace():  # no copy of every event, as strip() would make
             return None
         try:
             return self._decode(data)

@@ -111,3 +111,14 @@ class ParamSpec:
                 f"{self._method}() missing required keyword argument(s): "
                 + ", ".join(repr(m) for m in missing)
             )
+
+
+def helper_options(options: dict[str, Any] | None, helper: str) -> dict[str, Any]:
+    """Per-call options with the official SDK's `X-Stainless-Helper-Method` header (explicit
+    `extra_headers` win)."""
+    options = dict(options or {})
+    options["extra_headers"] = {
+        "X-Stainless-Helper-Method": helper,
+        **(options.get("extra_headers") or {}),
+    }
+    return options

@@ -9,7 +9,7 @@ from .._streaming import AsyncStream, Stream
 from ..lib.streaming.responses import AsyncResponseStreamManager, ResponseStreamManager
 from ..types.responses.response import Response
 from ..types.responses.response_stream_event import ResponseStreamEvent
-from ._base import AsyncAPIResource, ParamSpec, SyncAPIResource
+from ._base import AsyncAPIResource, ParamSpec, SyncAPIResource, helper_options
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -37,6 +37,24 @@ def _path_id(name: str, value: str) -> str:
     if not value:
         raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
     return value
+
+
+def _helper_body(
+    params: dict[str, Any], text_format: Any, tools: Any
+) -> tuple[dict[str, Any], Any]:
+    """The body of a parse()/stream() call: `text.format` from `text_format`, chat-shaped
+    typed tools converted to the Responses shape (as the SDK's `_make_tools`)."""
+    from ..lib._parsing import responses_text_param
+    from ..lib._tools import to_responses_tools
+
+    body = strip_not_given(params)
+    converted_tools = to_responses_tools(tools) if tools is not None else None
+    text = responses_text_param(text_format, body.get("text"))
+    if text is not None:
+        body["text"] = text
+    if converted_tools is not None:
+        body["tools"] = converted_tools
+    return body, converted_tools
 
 
 class AsyncResponses(AsyncAPIResource):
@@ -137,12 +155,9 @@ class AsyncResponses(AsyncAPIResource):
 
         oxide addition: a background response whose connection drops is resumed from the last
         event delivered, up to `max_resumes` times (default: the client's `max_retries`)."""
-        from ..lib._parsing import responses_text_param
         from ..lib._tools import to_responses_tools
 
         options = request_options(params)
-        body = strip_not_given(params)
-        converted_tools = to_responses_tools(tools) if tools is not None else None
         client = self._client
         resumes = client.max_retries if max_resumes is None else max_resumes
 
@@ -150,6 +165,8 @@ class AsyncResponses(AsyncAPIResource):
             return await self.retrieve(rid, stream=True, starting_after=after, **(options or {}))  # type: ignore[no-any-return]
 
         if response_id is not None or starting_after is not None:
+            body = strip_not_given(params)
+            converted_tools = to_responses_tools(tools) if tools is not None else None
             if body:
                 raise ValueError(
                     "Cannot provide both response_id/starting_after can't be provided together with "
@@ -168,28 +185,19 @@ class AsyncResponses(AsyncAPIResource):
                 resume=resume,
                 max_resumes=resumes,
             )
+        body, converted_tools = _helper_body(params, text_format, tools)
         if "input" not in body:
             raise ValueError("input must be provided when creating a new response")
         if "model" not in body:
             raise ValueError("model must be provided when creating a new response")
-        text = responses_text_param(text_format, body.get("text"))
-        if text is not None:
-            body["text"] = text
-        if converted_tools is not None:
-            body["tools"] = converted_tools
         body["stream"] = True
         _CREATE.check(body)
-        options = dict(options or {})
-        options["extra_headers"] = {
-            "X-Stainless-Helper-Method": "responses.stream",
-            **(options.get("extra_headers") or {}),
-        }
         request = client._request(
             "POST",
             "responses",
             Response,
             body=body,
-            options=options,
+            options=helper_options(options, "responses.stream"),
             stream=True,
             stream_cls=ResponseStreamEvent,
         )
@@ -205,22 +213,11 @@ class AsyncResponses(AsyncAPIResource):
     async def parse(self, *, text_format: Any = None, tools: Any = None, **params: Any) -> Any:
         """`create()` with `text_format` given as a type: `response.output_parsed` is an
         instance of it, and function calls of typed/strict tools carry `parsed_arguments`."""
-        from ..lib._parsing import parse_response, responses_text_param
-        from ..lib._tools import to_responses_tools
+        from ..lib._parsing import parse_response
 
-        options = dict(request_options(params) or {})
-        body = strip_not_given(params)
-        converted_tools = to_responses_tools(tools) if tools is not None else None
-        text = responses_text_param(text_format, body.get("text"))
-        if text is not None:
-            body["text"] = text
-        if converted_tools is not None:
-            body["tools"] = converted_tools
+        options = helper_options(request_options(params), "responses.parse")
+        body, converted_tools = _helper_body(params, text_format, tools)
         _CREATE.check(body)
-        options["extra_headers"] = {
-            "X-Stainless-Helper-Method": "responses.parse",
-            **(options.get("extra_headers") or {}),
-        }
         response = await self._client._request(
             "POST", "responses", Response, body=body, options=options
         )

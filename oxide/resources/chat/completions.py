@@ -12,7 +12,7 @@ from ...lib.streaming.chat import AsyncChatCompletionStreamManager, ChatCompleti
 from ...types.chat.chat_completion import ChatCompletion
 from ...types.chat.chat_completion_chunk import ChatCompletionChunk
 from ...types.chat.parsed_chat_completion import ParsedChatCompletion
-from .._base import AsyncAPIResource, ParamSpec, SyncAPIResource
+from .._base import AsyncAPIResource, ParamSpec, SyncAPIResource, helper_options
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -116,7 +116,7 @@ def _helper_request(
     helper header, tools checked for auto-parsing."""
     from ...lib._parsing import chat_response_format
 
-    options = request_options(params) or {}
+    options = helper_options(request_options(params), helper)
     body = strip_not_given(params)
     response_format = body.get("response_format")
     if response_format is not None:
@@ -125,10 +125,6 @@ def _helper_request(
     if helper == "chat.completions.parse" and tools is not None:
         validate_input_tools(tools)
     _CREATE.check(body)
-    options["extra_headers"] = {
-        "X-Stainless-Helper-Method": helper,
-        **(options.get("extra_headers") or {}),
-    }
     return body, options, response_format, tools
 
 

@@ -200,8 +200,8 @@ class ChatCompletionStreamState(Generic[ResponseFormatT]):
             if cs.parser is None:
                 cs.parser = PartialJSONParser()
             cs.parser.append(text)
-            if cs.content is not None and cs.content().lstrip():
-                cs.parsed = cs.parser.parse()
+            # None while the text is only whitespace (the SDK skips parsing it).
+            cs.parsed = cs.parser.parse()
         logprobs = choice.logprobs
         if logprobs is not None:
             cs.logprobs = True
