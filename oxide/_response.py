@@ -66,6 +66,7 @@ class _ResponseBase:
         self._elapsed = elapsed
         self._parsed: dict[Any, Any] = {}
         self._runner: LoopThread | None = None
+        self._sync_loop: Any = None  # set with the runner by _for_sync
 
     @property
     def headers(self) -> CIMultiDictProxy[str]:
@@ -120,7 +121,7 @@ class _ResponseBase:
         )
         if self._runner is None:
             return astream
-        return Stream(astream, self._runner, loop=getattr(self, "_sync_loop", None))
+        return Stream(astream, self._runner, loop=self._sync_loop)
 
     def _for_sync(self, runner: LoopThread) -> Any:
         self._runner = runner

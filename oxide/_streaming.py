@@ -20,6 +20,8 @@ from ._http import Request, Response
 from ._speedups import ServerSentEvent, SSEDecoder
 from ._transport._errors import TRANSPORT_ERRORS, translate
 
+_UNSET: Any = object()
+
 if TYPE_CHECKING:
     from ._sync import LoopThread
 
@@ -192,11 +194,12 @@ class AsyncStream(Generic[_T]):
 class Stream(Generic[_T]):
     """The sync client's stream: iterates in the calling thread, reads in the loop thread."""
 
-    def __init__(self, astream: AsyncStream[_T], runner: LoopThread, loop: Any = None) -> None:
+    def __init__(self, astream: AsyncStream[_T], runner: LoopThread, loop: Any = _UNSET) -> None:
         self._astream = astream
         self._runner = runner
         # The loop the response lives on (the creating thread's): every read runs there.
-        self._loop = runner.current() if loop is None else loop
+        # (None is a real value here: the runner's hand-off loop.)
+        self._loop = runner.current() if loop is _UNSET else loop
         self._buffer: deque[_T] = deque()
         self.response = astream.response
 
