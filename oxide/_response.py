@@ -108,8 +108,12 @@ class _ResponseBase:
 
     def _parse_content(self, content: bytes, to: Any) -> Any:
         from ._base_client import _parse_body
+        from .pagination import AsyncPage, SyncPage, sync_page_from
 
-        return _parse_body(to, content, self._raw, self._request)
+        result = _parse_body(to, content, self._raw, self._request)
+        if self._runner is not None and isinstance(result, AsyncPage):
+            return sync_page_from(result, self._runner, SyncPage)  # the sync client's page type
+        return result
 
     def _open_stream(self, to: Any) -> Any:
         from . import _models

@@ -127,6 +127,7 @@ def test_raw_and_streaming_responses_sync(serve_in_thread: str) -> None:
         raw = client.with_raw_response.chat.completions.create(model="m", messages=MESSAGES)
         assert raw.request_id == "req_t"
         assert raw.parse().choices[0].message.content == "Hello!"
+
         raw_stream = client.chat.completions.with_raw_response.create(
             model="m", messages=MESSAGES, stream=True
         )
@@ -142,3 +143,13 @@ def test_raw_and_streaming_responses_sync(serve_in_thread: str) -> None:
         ) as resp:
             text = "".join(c.choices[0].delta.content for c in resp.parse())
         assert text.startswith("t0 t1 ")
+
+
+def test_sync_raw_list_parses_to_a_sync_page() -> None:
+    from oxide.pagination import SyncPage
+    from oxide.testing import MockOpenAI
+
+    with MockOpenAI.in_thread() as url, oxide.OpenAI(api_key="k", base_url=url) as client:
+        page = client.with_raw_response.models.list().parse()
+        assert isinstance(page, SyncPage)
+        assert [m.id for m in page] == [m.id for m in client.models.list()]
