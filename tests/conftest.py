@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STEADY_BIN = REPO_ROOT / ".mock" / "node_modules" / "@stdy" / "cli-linux-x64" / "bin" / "steady"
-DEFAULT_SPEC = REPO_ROOT.parent / "shared" / "openapi" / "openapi.transformed.yml"
+DEFAULT_SPEC = REPO_ROOT / "spec" / "openapi.transformed.yml"
 STEADY_STARTUP_TIMEOUT = 20.0
 
 

@@ -18,7 +18,7 @@ from typing import Any
 SPEC = Path(
     os.environ.get(
         "OXIDE_OPENAPI_EXAMPLES",
-        Path(__file__).resolve().parents[3] / "shared" / "openapi" / "openapi.yaml",
+        Path(__file__).resolve().parents[2] / "spec" / "openapi.yaml",
     )
 )
 
