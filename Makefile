@@ -7,7 +7,7 @@ STEADY_V  := 0.22.2
 STEADY    := .mock/node_modules/@stdy/cli-linux-x64/bin/steady
 PYTEST    := $(BIN)/python -m pytest -n 2 -q
 
-.PHONY: all venv build mock test test-c test-pure demo bench sync-types check-types lint fmt clean
+.PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean
 
 all: test
 
@@ -49,6 +49,13 @@ bench: build
 		--benchmark-json=benchmarks/results/benchmark.json
 	$(BIN)/python benchmarks/chart.py benchmarks/results/summary.json \
 		-o benchmarks/results/chart.png --readme benchmarks/README.md
+
+# Minutes of mixed traffic (async + sync clients, streams abandoned/closed/cancelled) against
+# soak/server.py in its own process, which injects faults; fails on an untyped error, a hang, a
+# wrong answer or fds/RSS that grow. Writes docs/soak/{results.json,soak.png} and its README block.
+SOAK_SECONDS ?= 180
+soak: build
+	$(BIN)/python soak/driver.py --seconds $(SOAK_SECONDS) --out docs/soak
 
 sync-types: venv
 	$(BIN)/python -m codegen
