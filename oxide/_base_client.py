@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -27,211 +26,12 @@ from ._json import encode_body
 from ._streaming import AsyncStream
 from ._transport._errors import TRANSPORT_ERRORS, translate
 from ._transport._retry import retry_delay, should_retry_status
-from ._transport._session import client_timeout, new_session
+from ._transport._session import SessionHolder, client_timeout
 from ._types import NotGiven, Omit, Timeout, coerce_timeout
 
 __all__ = ["SessionHolder", "request_options", "strip_not_given"]
 
 _T = TypeVar("_T")
-
-# Bumped in a forked child so every holder knows its session belongs to the parent.
-_fork_generation = 0
-
-
-def _bump_generation() -> None:
-    global _fork_generation
-    _fork_generation += 1
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_bump_generation)
-
-
-def _raw_socket(transport: Any) -> Any:
-    # The socket under a selector transport, or under the TCP transport beneath TLS.
-    sock = getattr(transport, "_sock", None)
-    if sock is None:
-        inner = getattr(getattr(transport, "_ssl_protocol", None), "_transport", None)
-        return (inner, getattr(inner, "_sock", None))
-    return (transport, sock)
-
-
-def _abandon(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | None) -> None:
-    """Let go of a session without awaiting anything and without aiohttp's "Unclosed client
-    session" complaint.
-
-    With its loop alive, the connector is closed from inside that loop (a plain callback, no
-    coroutine). With its loop closed, or in a forked child, the file descriptors are closed
-    directly: that releases this process's reference only, sending no FIN while a parent still
-    holds the socket and no TLS close_notify on a connection the parent may be using.
-    """
-    connector = session._connector
-    session._connector = None
-    if connector is None or connector._closed:
-        return
-    if loop is not None and not loop.is_closed():
-        loop.call_soon_threadsafe(connector._close)
-        return
-    connector._closed = True
-    protos = [p for conns in connector._conns.values() for p, _ in conns]
-    protos.extend(connector._acquired)
-    for proto in protos:
-        try:
-            transport, sock = _raw_socket(proto.transport)
-            if sock is not None:
-                sock.close()
-                transport._sock = None  # its __del__ must not close (or warn about) it again
-        except Exception:  # best effort: never raise from cleanup
-            pass
-    connector._conns.clear()
-    connector._acquired.clear()
-
-
-class SessionHolder:
-    """The aiohttp sessions of a client and all of its `copy()`/`with_options()` views.
-
-    A session is bound to the loop it was made in, so there is one per live loop: usually
-    one; one per calling thread for the sync client, which runs each thread's calls on that
-    thread's own loop. A closed loop's session is let go (its sockets closed without I/O) the
-    next time another loop asks; after fork, every inherited session is let go.
-    """
-
-    def __init__(
-        self,
-        *,
-        limit: int,
-        limit_per_host: int,
-        session: aiohttp.ClientSession | None = None,
-        trust_env: bool | None = None,
-    ) -> None:
-        self._limit = limit
-        self._limit_per_host = limit_per_host
-        self._trust_env = trust_env
-        self._session = session  # the last loop's session: the fast path
-        self._owned = session is None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._others: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
-        self._generation = _fork_generation
-        self.closed = False
-
-    def get(self) -> aiohttp.ClientSession:
-        loop = asyncio.get_running_loop()
-        session = self._session
-        if session is not None and self._loop is loop and self._generation == _fork_generation:
-            return session
-        return self._renew(loop)
-
-    def _renew(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
-        if self.closed:
-            raise RuntimeError("The client is closed; create a new one.")
-        session = self._session
-        if not self._owned and session is not None:
-            if self._loop is None:
-                self._loop = loop
-                return session
-            raise RuntimeError(
-                "The aiohttp session passed as http_client belongs to another event loop."
-            )
-        if self._generation != _fork_generation:
-            # A forked child: nothing inherited is ours to use or to close properly.
-            for old in self._all():
-                _abandon(old, None)
-            self._others.clear()
-            self._session = session = None
-            self._generation = _fork_generation
-        if session is not None and self._loop is not None:
-            if self._loop.is_closed():
-                _abandon(session, None)
-            else:
-                self._others[self._loop] = session
-        for old_loop in [lp for lp in self._others if lp.is_closed()]:
-            _abandon(self._others.pop(old_loop), None)
-        session = self._others.pop(loop, None) or new_session(
-            limit=self._limit, limit_per_host=self._limit_per_host, trust_env=self._trust_env
-        )
-        self._session = session
-        self._loop = loop
-        return session
-
-    def _all(self) -> list[aiohttp.ClientSession]:
-        return ([self._session] if self._session is not None else []) + list(self._others.values())
-
-    async def close_current(self) -> None:
-        """Close the running loop's session only (the sync client closing a thread's loop)."""
-        loop = asyncio.get_running_loop()
-        session: aiohttp.ClientSession | None
-        if self._loop is loop and self._session is not None:
-            session, self._session, self._loop = self._session, None, None
-        else:
-            session = self._others.pop(loop, None)
-        if session is not None and self._owned and self._generation == _fork_generation:
-            await session.close()
-
-    async def close(self) -> None:
-        self.closed = True
-        if not self._owned:
-            self._session = None
-            return
-        try:
-            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:  # pragma: no cover - close() is always awaited
-            running = None
-        sessions = list(self._others.items())
-        if self._session is not None and self._loop is not None:
-            sessions.append((self._loop, self._session))
-        self._session, self._loop = None, None
-        self._others.clear()
-        same_process = self._generation == _fork_generation
-        for loop, session in sessions:
-            if same_process and loop is running:
-                await session.close()
-            else:
-                _abandon(session, loop if same_process else None)
-
-    def close_nowait(self) -> None:
-        """Marks the holder closed and lets go any session left, without awaiting."""
-        self.closed = True
-        same_process = self._generation == _fork_generation
-        if self._owned:
-            for loop, session in list(self._others.items()):
-                _abandon(session, loop if same_process else None)
-            if self._session is not None and self._loop is not None:
-                _abandon(self._session, self._loop if same_process else None)
-        self._others.clear()
-        self._session, self._loop = None, None
-
-    def let_go_loop(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Closes the sockets of `loop`'s session without I/O (the loop is idle or dead)."""
-        session: aiohttp.ClientSession | None
-        if self._loop is loop:
-            session, self._session, self._loop = self._session, None, None
-        else:
-            session = self._others.pop(loop, None)
-        if session is not None and self._owned and not session.closed:
-            _abandon(session, None)
-
-    @property
-    def session(self) -> aiohttp.ClientSession | None:
-        return self._session
-
-    def _let_go(self, session: aiohttp.ClientSession) -> None:
-        same_process = self._generation == _fork_generation
-        _abandon(session, self._loop if same_process else None)
-
-    def __del__(self) -> None:
-        # A client dropped without close(): let the sessions go without awaiting anything, so
-        # no coroutine is scheduled on some loop (openai/openai-python#1254) and aiohttp does
-        # not log "Unclosed client session" through a loop that may be closed.
-        if not self._owned:
-            return
-        same_process = self._generation == _fork_generation
-        for loop, other in list(self._others.items()):
-            if not other.closed:
-                _abandon(other, loop if same_process else None)
-        session = self._session
-        if session is not None and not session.closed:
-            self._let_go(session)
-
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "extra_body", "timeout")
 
@@ -287,8 +87,9 @@ def _parse_body(
     custom = getattr(cast_to, "_oxide_parse_body", None)  # e.g. a list page
     try:
         obj = custom(content) if custom is not None else _models.decode(cast_to, content)
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        # `decode` already retried what only stdlib json accepts (lone surrogates, 1e400).
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
+        # `decode` already retried what only stdlib json accepts (lone surrogates, 1e400);
+        # a body nested deeper than any decoder recurses (5,000 levels) is as undecodable.
         response = Response(
             resp.status, resp.headers, content, request, reason_phrase=resp.reason or ""
         )

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from ._base_client import BaseAsyncClient, SessionHolder
+from ._base_client import BaseAsyncClient
 from ._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_CONNECTION_LIMIT,
@@ -21,7 +21,8 @@ from ._constants import (
 )
 from ._exceptions import OpenAIError
 from ._platform import platform_headers
-from ._sync import LoopThread
+from ._sync import SyncRunner
+from ._transport._session import SessionHolder
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, coerce_timeout
 from ._version import __version__
 
@@ -124,6 +125,7 @@ class AsyncOpenAI(BaseAsyncClient):
             limit=connection_limit,
             limit_per_host=DEFAULT_CONNECTION_LIMIT_PER_HOST,
             session=http_client,
+            loops_die_with_client=self._loops_die_with_client,
         )
         self._url_cache = {}
         self._static_headers = self._build_static_headers()
@@ -173,6 +175,8 @@ class AsyncOpenAI(BaseAsyncClient):
         return dict(self._custom_query)
 
     _async_header = "async:asyncio"
+    # The application owns an async client's event loop; the sync client owns its loops.
+    _loops_die_with_client = False
 
     def _build_static_headers(self) -> dict[str, str]:
         headers = {**self.auth_headers}
@@ -328,6 +332,7 @@ class AsyncOpenAI(BaseAsyncClient):
 class _SyncEngine(AsyncOpenAI):
     # The async engine behind `OpenAI`: same machinery, sync-client headers.
     _async_header = "false"
+    _loops_die_with_client = True
 
     @property
     def user_agent(self) -> str:
@@ -337,8 +342,9 @@ class _SyncEngine(AsyncOpenAI):
 class OpenAI:
     """Sync client with the official `openai.OpenAI` API.
 
-    Runs the async engine on a private event-loop thread, so it is safe to share between
-    threads, works after `fork`, and leaves nothing behind at interpreter exit.
+    Runs the async engine in the calling threads, on a few event loops of its own (see
+    `oxide._sync`): safe to share between any number of threads with bounded resources, works
+    after `fork`, and leaves nothing behind at interpreter exit.
     """
 
     def __init__(
@@ -358,7 +364,7 @@ class OpenAI:
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
         _engine: AsyncOpenAI | None = None,
-        _runner: LoopThread | None = None,
+        _runner: SyncRunner | None = None,
     ) -> None:
         # The engine is assigned before the runner on purpose: when a dropped client is
         # collected, its session is let go before its loop thread is stopped.
@@ -378,7 +384,7 @@ class OpenAI:
             _enforce_credentials=_enforce_credentials,
         )
         if _runner is None:
-            _runner = LoopThread()
+            _runner = SyncRunner()
             _runner.owns(self._engine._holder)
         self._runner = _runner
 

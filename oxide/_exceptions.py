@@ -9,7 +9,8 @@
     │   │   ├── RateLimitError 429
     │   │   └── InternalServerError >= 500
     │   └── APIConnectionError (request)
-    │       └── APITimeoutError (also a builtin TimeoutError)
+    │       ├── APITimeoutError (also a builtin TimeoutError)
+    │       └── IncompleteStreamError (oxide: a stream cut off before its end marker)
     ├── LengthFinishReasonError, ContentFilterFinishReasonError
     └── WebSocketConnectionClosedError, WebSocketQueueFullError
     InvalidWebhookSignatureError (ValueError, not an OpenAIError: as upstream)
@@ -37,6 +38,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "ContentFilterFinishReasonError",
+    "IncompleteStreamError",
     "InternalServerError",
     "InvalidWebhookSignatureError",
     "LengthFinishReasonError",
@@ -121,6 +123,24 @@ class APIConnectionError(APIError):
 class APITimeoutError(APIConnectionError, TimeoutError):
     def __init__(self, request: Request, *, message: str = "Request timed out.") -> None:
         super().__init__(message=message, request=request)
+
+
+class IncompleteStreamError(APIConnectionError):
+    """A stream whose body ended cleanly but before the server's end marker (`data: [DONE]`,
+    a terminal event such as `response.completed`, or a final chunk carrying every choice's
+    `finish_reason`): a proxy or server that died mid-generation. Raised by the iterator after
+    the last item that did arrive, so nothing received is lost; `last_item` is that item.
+    The official SDK ends such a stream silently. Not retried: the caller holds the events."""
+
+    last_item: object | None
+
+    def __init__(self, request: Request, *, last_item: object | None = None) -> None:
+        super().__init__(
+            message="The stream ended before the server's end marker: the response is "
+            "incomplete (the connection was closed mid-generation).",
+            request=request,
+        )
+        self.last_item = last_item
 
 
 class BadRequestError(APIStatusError):

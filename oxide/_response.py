@@ -21,13 +21,14 @@ import orjson
 
 from ._http import Request
 from ._streaming import AsyncStream, Stream
+from ._transport._aiohttp_private import close_dropped_response
 from ._transport._errors import TRANSPORT_ERRORS, translate
 
 if TYPE_CHECKING:
     from multidict import CIMultiDictProxy
 
     from ._base_client import BaseAsyncClient
-    from ._sync import LoopThread
+    from ._sync import LoopSlot, SyncRunner
 
 __all__ = [
     "APIResponse",
@@ -65,8 +66,9 @@ class _ResponseBase:
         self.retries_taken = retries_taken
         self._elapsed = elapsed
         self._parsed: dict[Any, Any] = {}
-        self._runner: LoopThread | None = None
-        self._sync_loop: Any = None  # set with the runner by _for_sync
+        self._runner: SyncRunner | None = None
+        self._slot: LoopSlot | None = None  # set with the runner by _for_sync
+        self._handed_off = False  # a stream was made from it: the stream owns the connection
 
     @property
     def headers(self) -> CIMultiDictProxy[str]:
@@ -123,14 +125,21 @@ class _ResponseBase:
         astream: AsyncStream[Any] = AsyncStream(
             decode=decode, response=self._raw, request=self._request
         )
+        self._handed_off = True
         if self._runner is None:
             return astream
-        return Stream(astream, self._runner, loop=self._sync_loop)
+        return Stream(astream, self._runner, self._slot)
 
-    def _for_sync(self, runner: LoopThread) -> Any:
+    def _for_sync(self, runner: SyncRunner) -> Any:
         self._runner = runner
-        self._sync_loop = runner.current()  # the loop the response lives on
+        self._slot = runner.current()  # the loop the response lives on
         return self
+
+    def __del__(self) -> None:
+        # A response dropped with its body unread (a raw stream never parsed, a streaming
+        # response left without its context manager): its connection is closed now.
+        if not getattr(self, "_handed_off", True) and self._content is None:
+            close_dropped_response(self._raw)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} [{self.status_code}] type={self._cast_to}>"
@@ -232,11 +241,11 @@ class AsyncAPIResponse(_ResponseBase, Generic[_R]):
 class APIResponse(Generic[_R]):
     """The sync client's `with_streaming_response` response: reads in the loop thread."""
 
-    def __init__(self, inner: AsyncAPIResponse[_R], runner: LoopThread) -> None:
+    def __init__(self, inner: AsyncAPIResponse[_R], runner: SyncRunner) -> None:
         self._inner = inner
         self._runner = runner
         inner._for_sync(runner)
-        self._loop = inner._sync_loop
+        self._loop = inner._slot
 
     def __getattr__(self, name: str) -> Any:
         # Properties (headers, status_code, request_id, ...) read straight through.

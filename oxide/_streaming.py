@@ -15,15 +15,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import aiohttp
 import msgspec
 
-from ._exceptions import APIError, APIResponseValidationError
+from ._exceptions import APIError, APIResponseValidationError, IncompleteStreamError
 from ._http import Request, Response
 from ._speedups import ServerSentEvent, SSEDecoder
+from ._transport._aiohttp_private import close_dropped_response
 from ._transport._errors import TRANSPORT_ERRORS, translate
 
-_UNSET: Any = object()
-
 if TYPE_CHECKING:
-    from ._sync import LoopThread
+    from ._sync import LoopSlot, SyncRunner
 
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
@@ -36,6 +35,37 @@ class _ErrorProbe(msgspec.Struct):
 
 
 _probe = msgspec.json.Decoder(_ErrorProbe).decode
+
+# Events after which a stream has nothing more to say (Responses, audio, image streams).
+_FINAL_EVENT_TYPES = frozenset(
+    {
+        "response.completed",
+        "response.failed",
+        "response.incomplete",
+        "error",
+        "transcript.text.done",
+        "speech.audio.done",
+        "image_generation.completed",
+        "image_edit.completed",
+    }
+)
+
+
+def _looks_final(item: Any) -> bool:
+    """Whether the last item of a stream that ended without `[DONE]` ends the generation: a
+    terminal event type, or a chat/completion chunk whose choices all carry a finish_reason
+    (or the usage chunk that follows them). Read once per stream, at its end."""
+    if item is None:
+        return False
+    kind = getattr(item, "type", None)
+    if isinstance(kind, str):
+        return kind in _FINAL_EVENT_TYPES
+    choices = getattr(item, "choices", None)
+    if choices is None:
+        return False
+    if not choices:
+        return getattr(item, "usage", None) is not None
+    return all(getattr(c, "finish_reason", None) is not None for c in choices)
 
 
 def _raise_stream_error(data: str, request: Request) -> None:
@@ -80,8 +110,10 @@ class AsyncStream(Generic[_T]):
         self._decoder = SSEDecoder()
         self._pending: deque[ServerSentEvent] = deque()
         self._done = False
+        self._eof = False
+        self._last: Any = None
         self.completed = False
-        """True once the server ended the stream (`[DONE]` or end of body) without an error."""
+        """True once the server ended the stream with its end marker (see `_at_eof`)."""
 
     # -- iteration ---------------------------------------------------------------------------
     def __aiter__(self) -> AsyncIterator[_T]:
@@ -96,7 +128,10 @@ class AsyncStream(Generic[_T]):
                     return item
             if self._done:
                 raise StopAsyncIteration
-            await self._read_chunk()
+            if self._eof:
+                self._at_eof()
+            else:
+                await self._read_chunk()
 
     async def _next_batch(self) -> list[_T] | None:
         """All items the next network chunk completes (at least one), or None at the end.
@@ -112,12 +147,16 @@ class AsyncStream(Generic[_T]):
                 return out
             if self._done:
                 return None
-            await self._read_chunk()
+            if self._eof:
+                self._at_eof()
+            else:
+                await self._read_chunk()
         return out
 
     def _process(self, sse: ServerSentEvent) -> _T | None:
         data = sse.data
-        if data.startswith("[DONE]"):
+        if data.startswith("[DONE]") or sse.event == "done":
+            # `[DONE]` ends chat and completion streams; `event: done` the Assistants ones.
             self._finish(clean=True)
             return None
         # Cheap substring test first: the error check must not cost a second full JSON parse
@@ -131,12 +170,14 @@ class AsyncStream(Generic[_T]):
         if not data or data.isspace():  # no copy of every event, as strip() would make
             return None
         try:
-            return self._decode(data)
-        except Exception as exc:
+            item = self._decode(data)
+        except Exception as exc:  # RecursionError from a 5,000-deep event included
             self._finish(clean=False)
             raise APIResponseValidationError(
                 self.response, data, message=f"Could not decode stream event: {exc}"
             ) from exc
+        self._last = item
+        return item
 
     async def _read_chunk(self) -> None:
         try:
@@ -150,9 +191,19 @@ class AsyncStream(Generic[_T]):
             raise translate(exc, self._request) from exc
         if not chunk:
             self._pending.extend(self._decoder.flush())
-            self._finish(clean=True)
+            self._eof = True  # decided once the events still pending are delivered
             return
         self._pending.extend(self._decoder.feed(chunk))
+
+    def _at_eof(self) -> None:
+        """The body ended without `[DONE]`. Complete if the last item says the generation was
+        over (servers that omit the marker), else a truncated stream: raise, so that a cut-off
+        answer is never taken for a whole one (the official SDK ends silently)."""
+        if _looks_final(self._last):
+            self._finish(clean=True)
+            return
+        self._finish(clean=False)
+        raise IncompleteStreamError(self._request, last_item=self._last)
 
     def _finish(self, *, clean: bool) -> None:
         if self._done:
@@ -179,6 +230,16 @@ class AsyncStream(Generic[_T]):
             self._pending.clear()
             self._raw.close()
 
+    def __del__(self) -> None:
+        # Left with `break`, `return` or an exception, or just dropped, without close(): the
+        # connection is closed now, with no await, instead of staying checked out until the
+        # server ends the body (never, once the unread rest fills the read buffer). This relies
+        # on AsyncStream and the helpers built on it holding no reference cycles, so that
+        # reference counting drops them at once (tests/faults/test_stream_exits.py).
+        if not getattr(self, "_done", True):
+            self._done = True
+            close_dropped_response(self._raw)
+
     async def __aenter__(self) -> AsyncStream[_T]:
         return self
 
@@ -192,14 +253,17 @@ class AsyncStream(Generic[_T]):
 
 
 class Stream(Generic[_T]):
-    """The sync client's stream: iterates in the calling thread, reads in the loop thread."""
+    """The sync client's stream: iterates in the calling thread; each read runs on the loop the
+    response lives on (see `oxide._sync`), one network chunk's worth of events at a time.
+    Any thread may read it, one at a time."""
 
-    def __init__(self, astream: AsyncStream[_T], runner: LoopThread, loop: Any = _UNSET) -> None:
+    def __init__(
+        self, astream: AsyncStream[_T], runner: SyncRunner, slot: LoopSlot | None = None
+    ) -> None:
         self._astream = astream
         self._runner = runner
-        # The loop the response lives on (the creating thread's): every read runs there.
-        # (None is a real value here: the runner's hand-off loop.)
-        self._loop = runner.current() if loop is _UNSET else loop
+        # The loop the response lives on (the one the creating call ran on): reads run there.
+        self._slot = runner.current() if slot is None else slot
         self._buffer: deque[_T] = deque()
         self.response = astream.response
 
@@ -213,7 +277,7 @@ class Stream(Generic[_T]):
     def __next__(self) -> _T:
         buf = self._buffer
         if not buf:
-            batch = self._runner.run(self._astream._next_batch(), self._loop)
+            batch = self._runner.run(self._astream._next_batch(), self._slot)
             if batch is None:
                 raise StopIteration
             buf.extend(batch)
@@ -222,7 +286,7 @@ class Stream(Generic[_T]):
     def close(self) -> None:
         self._buffer.clear()
         if not self._astream._done:
-            self._runner.run(self._astream.close(), self._loop)
+            self._runner.run(self._astream.close(), self._slot)
 
     def __enter__(self) -> Stream[_T]:
         return self
@@ -235,12 +299,4 @@ class Stream(Generic[_T]):
     ) -> None:
         self.close()
 
-    def __del__(self) -> None:
-        # Closing a socket is plain I/O on the loop thread, never a coroutine scheduled on
-        # whichever loop happens to run (openai/openai-python#1254).
-        astream = getattr(self, "_astream", None)
-        if astream is not None and not astream._done:
-            try:
-                self._runner.call_soon(astream._raw.close, self._loop)
-            except Exception:
-                pass
+    # Dropped without close(): the AsyncStream inside closes its connection (`__del__`).

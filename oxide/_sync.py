@@ -1,250 +1,404 @@
 """The sync client's engine: the async client's machinery driven from plain threads.
 
-Each calling thread gets an event loop of its own (per client), and a call runs to completion
-on it with `run_until_complete`: no thread hop, so a sync call costs about what an async one
-does. Loops are never shared between threads while running (the failure mode of naive
-sync-over-async designs, ogx-ai/ogx#5752), and each loop has its own pooled session.
-A thread that is already running an event loop (sync code called from async code, notebooks)
-cannot run another one: its calls are handed to one private event-loop thread per client.
-After `fork` the child abandons everything inherited (the hand-off thread does not exist there;
-closing inherited sockets could send TLS close_notify on the parent's connections) and starts
-afresh.
+A sync call runs its coroutine on one of a few event loops (`LoopSlot`s) owned by the client,
+in the calling thread itself: no hop to another thread, so a sync call costs about what an
+async one does. A loop is run by one thread at a time, its *leader*. A thread whose loop is
+already being run by another thread does not wait for it: it hands its coroutine to the
+running loop (a *follower*) and sleeps until the result is there, so many threads share one
+loop the way many tasks do in async code, and their calls are served in the same loop
+iterations. When a leader's own call is done it passes the loop to a follower whose call is
+still running, so the loop keeps running while anyone needs it.
+
+Consequences that the tests pin:
+* the number of loops, sessions and sockets a client holds is bounded (`MAX_LOOPS` loops, one
+  pooled session each), however many threads use it and however many of them end;
+* an object tied to a loop (a stream, a raw response, a page) can be read from any thread,
+  also while its creating thread is busy with another call on that loop;
+* a thread already running an event loop (sync code called from async code, notebooks) cannot
+  run another one: its calls go to one private loop thread per client, which leads that loop
+  for good;
+* after `fork` the child abandons everything inherited (threads do not survive a fork, and
+  closing inherited sockets could send TLS close_notify on the parent's connections).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import threading
 import weakref
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-__all__ = ["LoopThread"]
+if TYPE_CHECKING:
+    from ._transport._session import SessionHolder
+
+__all__ = ["LoopSlot", "SyncRunner"]
 
 _T = TypeVar("_T")
 
-_live: weakref.WeakSet[LoopThread] = weakref.WeakSet()
+# Loops per client. Under the GIL more loops buy no parallelism, only less batching; a few keep
+# a long CPU-bound step in one call (decoding a large body) from delaying every other thread.
+MAX_LOOPS = 4
+
+_live: weakref.WeakSet[SyncRunner] = weakref.WeakSet()
 
 
 def _after_fork_in_child() -> None:
     for runner in list(_live):
-        runner._abandon()
+        runner._reset_after_fork()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-_UNSET: Any = object()
+class _Call(Generic[_T]):
+    """A follower's call: its coroutine runs as a task on a loop another thread is running."""
+
+    __slots__ = ("wake", "future", "done", "lead", "result", "error", "task")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.wake = threading.Lock()
+        self.wake.acquire()  # released once: when the call is done, or when the loop is handed over
+        self.future: asyncio.Future[None] = loop.create_future()
+        self.done = False
+        self.lead = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.task: asyncio.Task[None] | None = None
 
 
-class LoopThread:
-    def __init__(self, name: str = "oxide-loop") -> None:
+class LoopSlot:
+    """One event loop of a sync client, its leader flag and the calls waiting on it."""
+
+    __slots__ = ("loop", "mutex", "led", "followers", "permanent", "__weakref__")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, *, permanent: bool = False) -> None:
+        self.loop = loop
+        self.mutex = threading.Lock()
+        self.led = permanent
+        # Calls handed to the running loop and not done yet, in arrival order.
+        self.followers: dict[_Call[Any], None] = {}
+        self.permanent = permanent  # the private loop thread's loop: always led by it
+
+    def _hand_over(self) -> None:
+        """The leader is done: pass the loop to a follower still waiting, or free it."""
+        with self.mutex:
+            followers = self.followers
+            if followers:
+                call = next(iter(followers))
+                del followers[call]
+                call.lead = True
+                call.wake.release()
+            else:
+                self.led = False
+
+
+async def _follow(coro: Coroutine[Any, Any, Any], call: _Call[Any], slot: LoopSlot) -> None:
+    try:
+        call.result = await coro
+    except BaseException as exc:  # handed to the calling thread, which re-raises it
+        call.error = exc
+    finally:
+        call.done = True
+        if not call.future.done():
+            call.future.set_result(None)
+        # A call that was handed the loop is running it itself: nobody waits on its lock.
+        slot.followers.pop(call, None)
+        if not call.lead:
+            call.wake.release()
+
+
+class SyncRunner:
+    """Runs the async engine's coroutines for a sync client, from any number of threads."""
+
+    def __init__(self, name: str = "oxide-loop", max_loops: int = MAX_LOOPS) -> None:
         self._name = name
+        self._max_loops = max_loops
         self._lock = threading.Lock()
-        self._local = threading.local()  # this client's loop in each calling thread
-        self._thread_loops: list[asyncio.AbstractEventLoop] = []
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._local = threading.local()  # the slot each calling thread uses
+        self._slots: list[LoopSlot] = []
+        self._next = itertools.count()
+        self._guest: LoopSlot | None = None  # the private loop thread's slot
+        self._guest_thread: threading.Thread | None = None
         self._pid = os.getpid()
-        self._orphaned = [False]
-        # Session holders to close if this runner is dropped without close() (see __del__).
-        self._holders: list[Any] = []
+        self._holders: list[SessionHolder] = []
+        self.closed = False
         _live.add(self)
+        # Closes the loops of a runner dropped without close() (or alive at exit): their
+        # sessions' sockets directly, then the loops, then the private thread.
+        self._finalizer = weakref.finalize(
+            self, SyncRunner._release, self._slots, self._holders, [self._pid], [None]
+        )
 
-    def owns(self, holder: Any) -> None:
-        """Close `holder` (a client's session holder) if this runner is collected unclosed."""
+    def owns(self, holder: SessionHolder) -> None:
+        """Let go of `holder`'s sessions with this runner's loops (a client dropped unclosed)."""
         self._holders.append(holder)
 
-    def _abandon(self) -> None:
-        # In the child only: the thread is gone, the lock may be held by it; reset everything.
-        # Inherited loops are dropped, not closed: their epoll instance is shared with the
-        # parent.
-        self._lock = threading.Lock()
-        self._thread_loops = []
-        self._loop = None
-        self._thread = None
-        self._pid = os.getpid()
+    # -- choosing a loop ------------------------------------------------------------------
+    def current(self) -> LoopSlot:
+        """The slot a call made from this thread runs on."""
+        if self._pid != os.getpid():
+            self._reset_after_fork()
+        if asyncio._get_running_loop() is not None:
+            return self._guest_slot()
+        local = self._local
+        slot: LoopSlot | None = getattr(local, "slot", None)
+        if slot is None or getattr(local, "pid", None) != self._pid or slot.loop.is_closed():
+            slot = self._pick()
+            local.slot = slot
+            local.pid = self._pid
+        return slot
 
-    @property
-    def loop(self) -> asyncio.AbstractEventLoop:
-        loop = self._loop
-        if loop is not None and self._pid == os.getpid():
-            return loop
+    def _pick(self) -> LoopSlot:
+        if self.closed:
+            raise RuntimeError("The client is closed; create a new one.")
         with self._lock:
-            if self._pid != os.getpid():
-                self._abandon()
-            if self._loop is None:
-                self._loop = self._start()
-            return self._loop
+            slots = self._slots
+            n = next(self._next)
+            if len(slots) < self._max_loops and n >= len(slots):
+                slot = LoopSlot(asyncio.new_event_loop())
+                slots.append(slot)
+                return slot
+            return slots[n % len(slots)]
 
-    def _start(self) -> asyncio.AbstractEventLoop:
+    def _guest_slot(self) -> LoopSlot:
+        slot = self._guest
+        if slot is not None:
+            return slot
+        with self._lock:
+            if self._guest is None:
+                if self.closed:
+                    raise RuntimeError("The client is closed; create a new one.")
+                self._guest = self._start_guest_thread()
+            return self._guest
+
+    def _start_guest_thread(self) -> LoopSlot:
         loop = asyncio.new_event_loop()
+        slot = LoopSlot(loop, permanent=True)
         ready = threading.Event()
-        orphaned = self._orphaned = [False]
-        holders = self._holders
 
         def run() -> None:
             asyncio.set_event_loop(loop)
             loop.call_soon(ready.set)
             loop.run_forever()
-            if orphaned[0]:
-                # Stopped by __del__ (the client was dropped without close()): close its
-                # sessions properly here, in the loop's own thread, then the loop.
-                for holder in holders:
-                    try:
-                        loop.run_until_complete(holder.close())
-                    except Exception:  # best effort: the process may be shutting down
-                        pass
-                holders.clear()
-                loop.close()
+            loop.close()  # stopped by shutdown() or by the finalizer of a dropped client
 
         # Daemon: a forgotten client must not keep the interpreter alive at exit.
         thread = threading.Thread(target=run, name=self._name, daemon=True)
         thread.start()
         ready.wait()
-        self._thread = thread
-        return loop
+        self._guest_thread = thread
+        self._finalizer.detach()
+        self._finalizer = weakref.finalize(
+            self, SyncRunner._release, self._slots, self._holders, [self._pid], [slot]
+        )
+        return slot
 
-    def current(self) -> asyncio.AbstractEventLoop | None:
-        """The loop a call made from this thread runs on: the thread's own loop, or None for
-        the private hand-off thread (when this thread is already running an event loop)."""
-        if asyncio._get_running_loop() is not None:
-            return None
-        local = self._local
-        loop: asyncio.AbstractEventLoop | None = getattr(local, "loop", None)
-        pid = os.getpid()
-        if loop is None or local.pid != pid or loop.is_closed():
-            loop = asyncio.new_event_loop()
-            local.loop = loop
-            local.pid = pid
-            with self._lock:
-                self._thread_loops.append(loop)
-        return loop
-
-    def run(self, coro: Coroutine[Any, Any, _T], loop: Any = _UNSET) -> _T:
-        """Runs `coro` to completion from a sync caller, on `loop` (default: `current()`).
-        Objects tied to one loop (a stream) pass the loop they were made on."""
-        if loop is _UNSET:
-            loop = self.current()
-        if loop is None:
-            return self._hand_off(coro)
-        if loop.is_running():
+    # -- running --------------------------------------------------------------------------
+    def run(self, coro: Coroutine[Any, Any, _T], slot: LoopSlot | None = None) -> _T:
+        """Runs `coro` to completion from a sync caller, on `slot`'s loop (default: the calling
+        thread's). Objects tied to one loop (a stream) pass the slot they were made on."""
+        if slot is None:
+            try:
+                slot = self.current()
+            except BaseException:
+                coro.close()  # never started: no "coroutine was never awaited" warning
+                raise
+        elif self._pid != os.getpid():
             coro.close()
-            raise RuntimeError(
-                "This oxide stream or response is being read from two threads at once; "
-                "read it from one thread."
-            )
-        task = loop.create_task(coro)
-        try:
-            result: _T = loop.run_until_complete(task)
-            return result
-        except BaseException:
-            # KeyboardInterrupt and the like stop the loop mid-call: the call must not linger
-            # and resume inside a later one.
-            if not task.done():
-                task.cancel()
-            raise
+            raise RuntimeError("This oxide object was made before fork; make a new one.")
+        loop = slot.loop
+        if loop.is_closed():
+            coro.close()
+            raise RuntimeError("The client is closed; create a new one.")
+        if asyncio._get_running_loop() is not None:
+            return self._run_from_running_loop(coro, slot)
+        with slot.mutex:
+            lead = not slot.led
+            if lead:
+                slot.led = True
+            else:
+                call: _Call[_T] = _Call(loop)
+                slot.followers[call] = None
+        if lead:
+            return self._lead(slot, coro)
+        return self._follow(slot, coro, call)
 
-    def _hand_off(self, coro: Coroutine[Any, Any, _T]) -> _T:
-        loop = self.loop
-        if asyncio._get_running_loop() is loop:
+    def _lead(self, slot: LoopSlot, coro: Coroutine[Any, Any, _T]) -> _T:
+        loop = slot.loop
+        try:
+            task = loop.create_task(coro)
+            try:
+                return loop.run_until_complete(task)
+            except BaseException:
+                # KeyboardInterrupt and the like stop the loop mid-call: the call must not
+                # linger and resume inside a later one.
+                if not task.done():
+                    task.cancel()
+                raise
+        finally:
+            slot._hand_over()
+
+    def _follow(self, slot: LoopSlot, coro: Coroutine[Any, Any, _T], call: _Call[_T]) -> _T:
+        loop = slot.loop
+
+        def start() -> None:
+            call.task = loop.create_task(_follow(coro, call, slot))
+
+        loop.call_soon_threadsafe(start)
+        try:
+            call.wake.acquire()
+        except BaseException:
+            # KeyboardInterrupt while waiting: the call is cancelled in the loop.
+            self._abandon_call(slot, call)
+            raise
+        if call.lead:
+            # The leader finished first: run the loop until this call is done, then pass it on.
+            try:
+                loop.run_until_complete(call.future)
+            except BaseException:
+                if call.task is not None and not call.task.done():
+                    call.task.cancel()
+                raise
+            finally:
+                slot._hand_over()
+        if call.error is not None:
+            raise call.error
+        result: _T = call.result
+        return result
+
+    def _abandon_call(self, slot: LoopSlot, call: _Call[Any]) -> None:
+        with slot.mutex:
+            slot.followers.pop(call, None)
+            lead = call.lead
+        if lead:  # handed the loop just now: nobody else will run it
+            slot._hand_over()
+
+        def cancel() -> None:
+            if call.task is not None:
+                call.task.cancel()
+
+        try:
+            slot.loop.call_soon_threadsafe(cancel)
+        except RuntimeError:  # closed meanwhile
+            pass
+
+    def _run_from_running_loop(self, coro: Coroutine[Any, Any, _T], slot: LoopSlot) -> _T:
+        """This thread runs an event loop already, so it cannot run `slot`'s: a follower if the
+        slot has a leader, else a short-lived thread leads it for this call."""
+        if slot.permanent and asyncio._get_running_loop() is slot.loop:
             coro.close()
             raise RuntimeError(
                 "The sync oxide client was called from its own event loop thread; "
                 "use oxide.AsyncOpenAI inside async code."
             )
-        # A lighter hand-off than run_coroutine_threadsafe (no concurrent Future, no chained
-        # callbacks): the loop thread starts a task and releases a lock when it is done.
-        done = threading.Lock()
-        done.acquire()
-        box: list[asyncio.Task[_T]] = []
+        with slot.mutex:
+            follow = slot.led
+            if follow:
+                call: _Call[_T] = _Call(slot.loop)
+                slot.followers[call] = None
+        if follow:
+            return self._follow(slot, coro, call)
+        box: list[Any] = []
 
-        def start() -> None:
-            task = loop.create_task(coro)
-            box.append(task)
-            task.add_done_callback(lambda _t: done.release())
-
-        loop.call_soon_threadsafe(start)
-        try:
-            done.acquire()
-        except BaseException:
-            # KeyboardInterrupt in the caller: cancel the work in the loop too.
-            if box:
-                loop.call_soon_threadsafe(box[0].cancel)
-            raise
-        return box[0].result()
-
-    def __del__(self) -> None:
-        # Every client sharing this runner is gone without close(). Idle per-thread loops:
-        # their sessions' sockets are closed without I/O, then the loops. The hand-off thread
-        # is stopped, so a program making clients per request does not accumulate threads.
-        if self._pid == os.getpid():
-            for thread_loop in self._thread_loops:
-                if thread_loop.is_closed() or thread_loop.is_running():
-                    continue
-                for holder in self._holders:
-                    holder.let_go_loop(thread_loop)
-                thread_loop.close()
-        loop = self._loop
-        if loop is None or self._pid != os.getpid() or loop.is_closed():
-            return
-        self._orphaned[0] = True
-        try:
-            loop.call_soon_threadsafe(loop.stop)
-        except RuntimeError:  # closed meanwhile
-            pass
-
-    def call_soon(self, fn: Callable[[], object], loop: Any = None) -> None:
-        """Runs plain cleanup `fn` for an object tied to `loop` (None: the hand-off loop)."""
-        if self._pid != os.getpid():
-            return
-        if loop is None:
-            loop = self._loop
-            if loop is not None and not loop.is_closed():
-                loop.call_soon_threadsafe(fn)
-        elif not loop.is_closed():
-            if loop.is_running():
-                loop.call_soon_threadsafe(fn)
-            else:
-                fn()
-
-    def shutdown(self, holder: Any) -> None:
-        """Closes the client: each thread loop's session in that loop, then the loops, then
-        the rest (and the hand-off thread). A loop busy in another thread is left to it."""
-        if self._pid == os.getpid():
-            with self._lock:
-                loops, self._thread_loops = self._thread_loops, []
-            for loop in loops:
-                if loop.is_closed() or loop.is_running():
-                    continue
-                try:
-                    loop.run_until_complete(holder.close_current())
-                except Exception:  # best effort; the sockets go with the loop below
-                    holder.let_go_loop(loop)
-                loop.close()
-        if self._loop is None:
-            holder.close_nowait()
-        else:
-            self.stop(holder.close())
-
-    def stop(self, final: Coroutine[Any, Any, object] | None = None) -> None:
-        """Run `final` (e.g. closing the session) in the loop, then stop the thread."""
-        with self._lock:
-            loop, thread = self._loop, self._thread
-            if loop is None or self._pid != os.getpid():
-                if final is not None:
-                    final.close()
-                return
-            self._loop = None
-            self._thread = None
-        if final is not None:
+        def lead() -> None:
             try:
-                asyncio.run_coroutine_threadsafe(final, loop).result()
+                box.append((True, self.run(coro, slot)))
+            except BaseException as exc:
+                box.append((False, exc))
+
+        helper = threading.Thread(target=lead, name=self._name + "-helper", daemon=True)
+        helper.start()
+        helper.join()
+        ok, value = box[0]
+        if not ok:
+            raise value
+        result: _T = value
+        return result
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def _reset_after_fork(self) -> None:
+        # In the child: the threads are gone and the locks may be held by them. Inherited
+        # loops are dropped, not closed: their epoll instance is shared with the parent.
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._slots = []
+        self._guest = None
+        self._guest_thread = None
+        self._pid = os.getpid()
+        self._finalizer.detach()
+        self._finalizer = weakref.finalize(
+            self, SyncRunner._release, self._slots, self._holders, [self._pid], [None]
+        )
+
+    def shutdown(self, holder: SessionHolder) -> None:
+        """Closes the client: each idle loop's session in that loop, then the loop; a loop
+        busy in another thread gets its session closed by a call queued on it; then the
+        private loop thread."""
+        if self._pid != os.getpid():
+            holder.close_nowait()
+            return
+        with self._lock:
+            self.closed = True
+            slots = list(self._slots)
+            guest, self._guest = self._guest, None
+            thread, self._guest_thread = self._guest_thread, None
+        for slot in slots:
+            if slot.loop.is_closed():
+                continue
+            try:
+                self.run(holder.close_current(), slot)
+            except Exception:  # best effort; the sockets go with the loop below
+                holder.let_go_loop(slot.loop)
+            with slot.mutex:
+                idle = not slot.led
+            if idle:
+                slot.loop.close()
+        if guest is not None:
+            loop = guest.loop
+            try:
+                asyncio.run_coroutine_threadsafe(holder.close_current(), loop).result()
             except Exception:
+                holder.let_go_loop(loop)
+            loop.call_soon_threadsafe(loop.stop)
+            if thread is not None and thread is not threading.current_thread():
+                thread.join()
+            loop.close()
+        holder.close_nowait()
+        self._finalizer.detach()
+
+    @staticmethod
+    def _release(
+        slots: list[LoopSlot],
+        holders: list[SessionHolder],
+        pid: list[int],
+        guest: list[LoopSlot | None],
+    ) -> None:
+        # A runner dropped without close(), or alive at interpreter exit. Idle loops: their
+        # sessions' sockets are closed without I/O, then the loops. The private loop thread is
+        # stopped, so a program making clients per request does not accumulate threads.
+        if pid[0] != os.getpid():
+            return
+        for slot in slots:
+            loop = slot.loop
+            if loop.is_closed() or loop.is_running():
+                continue
+            for holder in holders:
+                holder.let_go_loop(loop)
+            loop.close()
+        guest_slot = guest[0]
+        if guest_slot is not None and not guest_slot.loop.is_closed():
+            loop = guest_slot.loop
+
+            def stop() -> None:
+                for holder in holders:
+                    holder.let_go_loop(loop)
+                loop.stop()
+
+            try:
+                loop.call_soon_threadsafe(stop)
+            except RuntimeError:  # closed meanwhile
                 pass
-        loop.call_soon_threadsafe(loop.stop)
-        if thread is not None and thread is not threading.current_thread():
-            thread.join()
-        loop.close()

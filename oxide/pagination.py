@@ -14,7 +14,7 @@ import msgspec
 from . import _models
 
 if TYPE_CHECKING:
-    from ._sync import LoopThread
+    from ._sync import SyncRunner
 
 __all__ = ["AsyncCursorPage", "AsyncPage", "AsyncPaginator", "SyncCursorPage", "SyncPage"]
 
@@ -151,7 +151,7 @@ class AsyncPaginator(Generic[_T]):
 
 
 def sync_page_from(
-    page: AsyncPage[_T], runner: LoopThread, cls: type[SyncPage[_T]]
+    page: AsyncPage[_T], runner: SyncRunner, cls: type[SyncPage[_T]]
 ) -> SyncPage[_T]:
     """The sync view of an async page: the next page is fetched on the loop thread."""
     fetch = page._fetch_next

@@ -1,18 +1,40 @@
-"""aiohttp session and connector tuned for many small, latency-sensitive API calls."""
+"""aiohttp sessions tuned for many small, latency-sensitive API calls, and their lifecycle.
+
+`SessionHolder` owns the sessions of a client and all its `copy()`/`with_options()` views: one
+per event loop the client is used on (one for an async client; one per loop of the sync
+client's runner, a bounded number). It is the one place that closes them, in three ways:
+awaited (`close()`), without awaiting (`close_nowait()`, a dropped client, interpreter exit),
+and without I/O (`let_go_loop()`, a loop that will not run again; a forked child).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import ssl
 import threading
+import weakref
 from functools import lru_cache
 
 import aiohttp
 
-from .._constants import DEFAULT_DNS_TTL, DEFAULT_KEEPALIVE_TIMEOUT
+from .._constants import DEFAULT_DNS_TTL, DEFAULT_KEEPALIVE_TIMEOUT, DEFAULT_MAX_IDLE_CONNECTIONS
 from .._types import Timeout
+from ._aiohttp_private import IdleCappedConnector, abandon_session
 
-__all__ = ["client_timeout", "new_session", "shared_ssl_context"]
+__all__ = ["SessionHolder", "client_timeout", "new_session", "shared_ssl_context"]
+
+# Bumped in a forked child, so every holder knows its sessions belong to the parent.
+_fork_generation = 0
+
+
+def _bump_generation() -> None:
+    global _fork_generation
+    _fork_generation += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_bump_generation)
 
 _ssl_lock = threading.Lock()
 _ssl_context: ssl.SSLContext | None = None
@@ -47,7 +69,10 @@ def new_session(
     *, limit: int, limit_per_host: int, trust_env: bool | None = None
 ) -> aiohttp.ClientSession:
     """A session that owns one pooled connector. Must be called with the event loop running."""
-    connector = aiohttp.TCPConnector(
+    connector = IdleCappedConnector(
+        max_idle=min(limit, DEFAULT_MAX_IDLE_CONNECTIONS)
+        if limit
+        else DEFAULT_MAX_IDLE_CONNECTIONS,
         limit=limit,
         limit_per_host=limit_per_host,
         ttl_dns_cache=DEFAULT_DNS_TTL,
@@ -84,3 +109,148 @@ def client_timeout(timeout: Timeout | None) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(
         total=None, connect=pool_wait, sock_connect=connect, sock_read=read
     )
+
+
+class _Sessions:
+    """The sessions of a holder, kept apart from it so that a finalizer can close them after
+    the holder (and the client around it, often in a reference cycle) is gone: the finalizer
+    holds this object, so the sessions are never collected before they are closed, which is
+    what made aiohttp log "Unclosed connector" for every client dropped without close()."""
+
+    __slots__ = ("by_loop", "generation", "owned", "loops_die_with_client")
+
+    def __init__(self, owned: bool, loops_die_with_client: bool) -> None:
+        self.by_loop: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
+        self.generation = _fork_generation
+        self.owned = owned
+        # The sync client's loops are closed with it, so their sockets are closed directly;
+        # an async client's loop belongs to the application and may run again.
+        self.loops_die_with_client = loops_die_with_client
+
+    def let_go_all(self) -> None:
+        """Release every session without awaiting (a dropped client, interpreter exit)."""
+        sessions, self.by_loop = self.by_loop, {}
+        if not self.owned:
+            return
+        same_process = self.generation == _fork_generation
+        for loop, session in sessions.items():
+            if session.closed:
+                continue
+            if not same_process or loop.is_closed():
+                abandon_session(session, None)
+            elif self.loops_die_with_client and not loop.is_running():
+                abandon_session(session, None)
+            else:
+                abandon_session(session, loop)
+
+
+class SessionHolder:
+    """The aiohttp sessions of a client and of all its `copy()`/`with_options()` views.
+
+    A session is bound to the loop it was made in, so there is one per loop the client runs
+    on. A closed loop's session is let go (its sockets closed without I/O) the next time a
+    session is made; after fork, every inherited session is let go.
+    """
+
+    def __init__(
+        self,
+        *,
+        limit: int,
+        limit_per_host: int,
+        session: aiohttp.ClientSession | None = None,
+        trust_env: bool | None = None,
+        loops_die_with_client: bool = False,
+    ) -> None:
+        self._limit = limit
+        self._limit_per_host = limit_per_host
+        self._trust_env = trust_env
+        self._given = session  # an http_client the caller owns: used, never closed
+        self._state = _Sessions(owned=session is None, loops_die_with_client=loops_die_with_client)
+        self._by_loop = self._state.by_loop
+        self.closed = False
+        # Runs when the holder is collected or at interpreter exit, whichever comes first.
+        self._finalizer = weakref.finalize(self, _Sessions.let_go_all, self._state)
+
+    def get(self) -> aiohttp.ClientSession:
+        """The running loop's session (made on first use)."""
+        session = self._by_loop.get(asyncio.get_running_loop())
+        if session is not None and self._state.generation == _fork_generation:
+            return session
+        return self._renew()
+
+    def _renew(self) -> aiohttp.ClientSession:
+        if self.closed:
+            raise RuntimeError("The client is closed; create a new one.")
+        loop = asyncio.get_running_loop()
+        state = self._state
+        if state.generation != _fork_generation:
+            # A forked child: nothing inherited is ours to use or to close properly.
+            state.let_go_all()
+            state.generation = _fork_generation
+            self._by_loop = state.by_loop
+        for old_loop in [lp for lp in self._by_loop if lp.is_closed()]:
+            session = self._by_loop.pop(old_loop)
+            if state.owned:
+                abandon_session(session, None)
+        if self._given is not None:
+            if self._by_loop and loop not in self._by_loop:
+                raise RuntimeError(
+                    "The aiohttp session passed as http_client belongs to another event loop."
+                )
+            self._by_loop[loop] = self._given
+            return self._given
+        session = new_session(
+            limit=self._limit, limit_per_host=self._limit_per_host, trust_env=self._trust_env
+        )
+        self._by_loop[loop] = session
+        return session
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The running loop's session, else the only one there is (tests and introspection)."""
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None and loop in self._by_loop:
+            return self._by_loop[loop]
+        if len(self._by_loop) == 1:
+            return next(iter(self._by_loop.values()))
+        return None
+
+    def sessions(self) -> list[aiohttp.ClientSession]:
+        return list(self._by_loop.values())
+
+    async def close_current(self) -> None:
+        """Close the running loop's session only (the sync runner closing one of its loops)."""
+        session = self._by_loop.pop(asyncio.get_running_loop(), None)
+        if session is not None and self._state.owned:
+            if self._state.generation == _fork_generation:
+                await session.close()
+
+    async def close(self) -> None:
+        """Close every session: the running loop's awaited, the others without I/O waits."""
+        self.closed = True
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # pragma: no cover - close() is always awaited
+            running = None
+        state = self._state
+        same_process = state.generation == _fork_generation
+        session = self._by_loop.pop(running, None) if running is not None else None
+        if session is not None and state.owned and same_process:
+            await session.close()
+        state.let_go_all()
+        self._by_loop = state.by_loop
+
+    def close_nowait(self) -> None:
+        """Mark the holder closed and let every session go, without awaiting."""
+        self.closed = True
+        self._state.let_go_all()
+        self._by_loop = self._state.by_loop
+
+    def let_go_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Close the sockets of `loop`'s session without I/O (the loop will not run again)."""
+        session = self._by_loop.pop(loop, None)
+        if session is not None and self._state.owned and not session.closed:
+            abandon_session(session, None)

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from .._base_client import BaseAsyncClient
-    from .._sync import LoopThread
+    from .._sync import SyncRunner
 
 _T = TypeVar("_T")
 
@@ -41,7 +41,7 @@ class SyncAPIResource:
 
     __slots__ = ("_async", "_runner")
 
-    def __init__(self, async_resource: Any, runner: LoopThread) -> None:
+    def __init__(self, async_resource: Any, runner: SyncRunner) -> None:
         self._async = async_resource
         self._runner = runner
 

@@ -169,12 +169,20 @@ async def _collect(stream) -> list[str | None]:
     return [c.choices[0].delta.content async for c in stream]
 
 
-async def test_clean_eof_without_done_ends_iteration(serve) -> None:
+async def test_clean_eof_mid_generation_raises_after_the_items(serve) -> None:
+    # The body ends cleanly, but neither [DONE] nor a finish_reason came: a cut-off answer.
     parts = [sse(chunk({"content": "a"}))]
     url = await serve({("POST", "/v1/chat/completions"): stream_handler(parts)})
     async with oxide.AsyncOpenAI(api_key="sk-test", base_url=url) as client:
         stream = await client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
-        assert [c.choices[0].delta.content async for c in stream] == ["a"]
+        got = []
+        with pytest.raises(oxide.IncompleteStreamError) as info:
+            async for c in stream:
+                got.append(c.choices[0].delta.content)
+        assert got == ["a"]  # everything that arrived was delivered first
+        assert info.value.last_item is not None
+        assert not stream.completed
+        assert acquired(client) == 0
 
 
 async def test_invalid_event_payload_raises_validation_error(serve) -> None:

@@ -262,7 +262,16 @@ def test_parse_with_text_format(replay) -> None:
 
 
 def test_missing_completed_event_raises(replay) -> None:
+    # The body ends without a terminal event: the iteration says the stream is incomplete
+    # (where the official SDK's get_final_response() raises RuntimeError).
     replay.body = sse(recorded_events()[:-1], events=True, done=False)
+    with pytest.raises(oxide.IncompleteStreamError):
+        asyncio.run(run_oxide(replay.url))
+
+
+def test_done_marker_without_completed_event_raises(replay) -> None:
+    # A complete body (it ends with [DONE]) that never said response.completed: parity.
+    replay.body = sse(recorded_events()[:-1], events=True, done=True)
     with pytest.raises(RuntimeError, match="response.completed"):
         asyncio.run(run_oxide(replay.url))
 

@@ -115,13 +115,9 @@ class ChatCompletionStream(Generic[ResponseFormatT]):
         self._state: ChatCompletionStreamState[ResponseFormatT] = ChatCompletionStreamState(
             response_format=response_format, input_tools=input_tools
         )
-        self._iterator = self._events()
-
-    def _events(self) -> Iterator[Any]:
-        for chunk in self._raw_stream:
-            if chunk.object not in ("chat.completion.chunk", None) and not chunk.choices:
-                continue
-            yield from self._state.handle_chunk(chunk)
+        # A generator of its own, not a method: a generator holding `self` would make a
+        # reference cycle, and a dropped stream would keep its connection until a GC pass.
+        self._iterator = _events(raw_stream, self._state)
 
     def __iter__(self) -> Iterator[Any]:
         return self._iterator
@@ -155,6 +151,13 @@ class ChatCompletionStream(Generic[ResponseFormatT]):
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _events(raw_stream: Stream[Any], state: ChatCompletionStreamState[Any]) -> Iterator[Any]:
+    for chunk in raw_stream:
+        if chunk.object not in ("chat.completion.chunk", None) and not chunk.choices:
+            continue
+        yield from state.handle_chunk(chunk)
 
 
 class ChatCompletionStreamManager(Generic[ResponseFormatT]):

@@ -175,7 +175,7 @@ class ResponseStream(Generic[TextFormatT]):
     def __init__(self, astream: AsyncResponseStream[TextFormatT], runner: Any) -> None:
         self._astream = astream
         self._runner = runner
-        self._loop = runner.current()  # the loop the response lives on
+        self._loop = runner.current()  # the loop slot the response lives on
         self.response = astream.response
         self._buffer: list[Any] = []
         self._pos = 0

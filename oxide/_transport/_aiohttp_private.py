@@ -1,0 +1,129 @@
+"""Every use of aiohttp's private attributes, in one module.
+
+aiohttp has no public way to close a response from another thread, to let a session go without
+awaiting, to cap idle keep-alive sockets, or to count the connections a pool has handed out.
+Those few needs are met here, against the attributes of aiohttp 3.10-3.14 (the versions oxide
+is tested on; `pyproject.toml` pins `aiohttp<4`). `tests/faults/test_aiohttp_private.py` checks
+that each attribute still exists, so an aiohttp release that moves one fails loudly in CI
+instead of leaking sockets quietly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import aiohttp
+
+__all__ = [
+    "IdleCappedConnector",
+    "abandon_session",
+    "acquired_connections",
+    "close_dropped_response",
+    "idle_connections",
+]
+
+
+class IdleCappedConnector(aiohttp.TCPConnector):
+    """A `TCPConnector` that keeps at most `max_idle` keep-alive sockets: a connection released
+    beyond that is closed instead of pooled. aiohttp's `limit` bounds connections in use only,
+    so after a burst of 1000 concurrent calls it would keep 1000 idle sockets (close to the
+    common 1024 file-descriptor limit) for the whole keep-alive period."""
+
+    def __init__(self, *, max_idle: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._oxide_max_idle = max_idle
+
+    def _release(  # private in aiohttp; see the module docstring
+        self, key: Any, protocol: Any, *, should_close: bool = False
+    ) -> None:
+        if not should_close:
+            conns = self._conns
+            # One host is the norm (the API's), so this sum is one len() in practice.
+            if sum(map(len, conns.values())) >= self._oxide_max_idle:
+                should_close = True
+        super()._release(key, protocol, should_close=should_close)
+
+
+def acquired_connections(session: aiohttp.ClientSession | None) -> int:
+    """Connections the session's pool has handed out and not got back."""
+    connector = None if session is None else session.connector
+    if connector is None:
+        return 0
+    return len(connector._acquired)
+
+
+def idle_connections(session: aiohttp.ClientSession | None) -> int:
+    """Keep-alive sockets waiting in the session's pool."""
+    connector = None if session is None else session.connector
+    if connector is None:
+        return 0
+    return sum(len(c) for c in connector._conns.values())
+
+
+def close_dropped_response(resp: aiohttp.ClientResponse) -> None:
+    """Close a response nobody will read again (its body unread), from whatever thread the
+    garbage collector runs in, without awaiting: its connection is closed, not pooled, so the
+    server stops sending and the pool gets its slot back at once."""
+    if resp.closed:
+        return
+    loop: asyncio.AbstractEventLoop | None = resp._loop
+    if loop is None or loop.is_closed():
+        return  # the session was (or will be) let go with its loop; nothing runs here any more
+    try:
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop or not loop.is_running():
+        # The loop's own thread, or an idle loop (a sync client's between calls): closing a
+        # socket is plain I/O with no waiting.
+        resp.close()
+    else:
+        loop.call_soon_threadsafe(resp.close)
+
+
+def _raw_socket(transport: Any) -> tuple[Any, Any]:
+    # The socket under a selector transport, or under the TCP transport beneath TLS.
+    sock = getattr(transport, "_sock", None)
+    if sock is None:
+        inner = getattr(getattr(transport, "_ssl_protocol", None), "_transport", None)
+        return (inner, getattr(inner, "_sock", None))
+    return (transport, sock)
+
+
+def abandon_session(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | None) -> None:
+    """Let go of a session without awaiting anything and without aiohttp's "Unclosed client
+    session" or "Unclosed connector" complaints.
+
+    With its loop alive, the connector is closed from inside that loop (a plain callback, no
+    coroutine). With its loop closed, or in a forked child (`loop=None`), the file descriptors
+    are closed directly: that releases this process's reference only, sending no FIN while a
+    parent still holds the socket and no TLS close_notify on a connection the parent may use.
+    """
+    connector = session._connector
+    session._connector = None
+    if connector is None or connector._closed:
+        return
+    if loop is not None and not loop.is_closed():
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop or not loop.is_running():
+            connector._close()
+        else:
+            loop.call_soon_threadsafe(connector._close)
+        return
+    connector._closed = True
+    protos = [entry[0] for conns in connector._conns.values() for entry in conns]
+    protos.extend(connector._acquired)
+    for proto in protos:
+        try:
+            transport, sock = _raw_socket(proto.transport)
+            if sock is not None:
+                sock.close()
+                transport._sock = None  # its __del__ must not close (or warn about) it again
+        except Exception:  # best effort: never raise from cleanup
+            pass
+    connector._conns.clear()
+    connector._acquired.clear()
