@@ -40,6 +40,12 @@ cdef extern from *:
     #endif
         return tp->tp_version_tag;
     }
+    /* Whether attribute lookup on the type's instances is the generic one. A __getattr__
+       (called when a slot is empty) or __getattribute__ in Python, or a C tp_getattro, makes
+       reading the slot differ from getattr. */
+    static int oxide_generic_getattr(PyTypeObject *tp) {
+        return tp->tp_getattro == PyObject_GenericGetAttr;
+    }
     /* The object in a slot (NULL when empty), borrowed. */
     static PyObject *oxide_slot(PyObject *obj, Py_ssize_t offset) {
         return *(PyObject **)((char *)obj + offset);
@@ -47,6 +53,7 @@ cdef extern from *:
     """
     Py_ssize_t oxide_member_offset(object descr, PyTypeObject* tp)
     unsigned int oxide_type_tag(PyTypeObject* tp)
+    bint oxide_generic_getattr(PyTypeObject* tp)
     PyObject* oxide_slot(object obj, Py_ssize_t offset)
 
 __all__ = ("AssembledToolCall", "ToolCallAssembler", "ToolCallEvent")
@@ -300,9 +307,9 @@ cdef class _Layout:
     those from C costs more than all the rest of ``feed``. When every field of the last type
     seen is a plain object slot, or such a property over one, the slot is read directly; UNSET
     then reads as None here as it does through the property. Anything else (another descriptor,
-    a custom ``__getattribute__``, a dict) keeps ``getattr``. The layout is re-learnt when the
-    type or its version tag changes (setting an attribute on a class gives it a new tag), so
-    it never outlives the descriptors it was read from.
+    a custom ``__getattribute__`` or ``__getattr__``, a dict) keeps ``getattr``. The layout is
+    re-learnt when the type or its version tag changes (setting an attribute on a class gives it
+    a new tag), so it never outlives the descriptors it was read from.
     """
 
     cdef tuple names
@@ -342,8 +349,8 @@ cdef class _Layout:
         self.tp = tp
         self.tag = tag
         self.fast = False
-        if tp.__getattribute__ is not object.__getattribute__:
-            return 0
+        if not oxide_generic_getattr(<PyTypeObject*>tp):
+            return 0  # __getattr__ would answer for an empty slot, which reads as None here
         for i, name in enumerate(self.names):
             offset = oxide_member_offset(_descriptor(tp, name), <PyTypeObject*>tp)
             if offset < 0:
