@@ -13,7 +13,41 @@ from typing import Any
 import orjson
 from multidict import CIMultiDict, CIMultiDictProxy
 
-__all__ = ["Request", "Response"]
+__all__ = ["Headers", "Request", "Response", "is_secret_header"]
+
+# Header names whose values are credentials: shown as '[secure]' in reprs, as httpx does.
+_SECRET_NAMES = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "api-key",  # Azure OpenAI
+        "x-api-key",
+        "openai-admin-key",
+        "cookie",
+        "set-cookie",
+    }
+)
+_SECRET_PARTS = ("key", "token", "secret", "password", "auth", "signature", "credential")
+
+
+def is_secret_header(name: str) -> bool:
+    """Whether a header's value must never be printed (an API key, a token, a cookie)."""
+    lower = name.lower()
+    return lower in _SECRET_NAMES or any(part in lower for part in _SECRET_PARTS)
+
+
+class Headers(CIMultiDictProxy[str]):
+    """A read-only, case-insensitive header view whose repr and str mask credentials: an
+    exception or a raw response printed to a log must not carry the API key. The values
+    themselves (what was sent) are unchanged."""
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{k!r}: {'[secure]' if is_secret_header(k) else v!r}" for k, v in self.items()
+        )
+        return f"<Headers({shown})>"
+
+    __str__ = __repr__
 
 
 class Request:
@@ -27,8 +61,8 @@ class Request:
         self._headers = headers
 
     @property
-    def headers(self) -> CIMultiDictProxy[str]:
-        return CIMultiDictProxy(CIMultiDict(self._headers or {}))
+    def headers(self) -> Headers:
+        return Headers(CIMultiDict(self._headers or {}))
 
     def __repr__(self) -> str:
         return f"<Request({self.method!r}, {self.url!r})>"

@@ -9,6 +9,7 @@ the same bytes, or the same exception (`UnicodeEncodeError` for a lone surrogate
 
 from __future__ import annotations
 
+import decimal
 import json
 from typing import Any
 
@@ -20,11 +21,26 @@ from ._types import NotGiven, Omit
 __all__ = ["encode_body", "to_jsonable"]
 
 
+def _not_serializable(obj: object) -> TypeError:
+    return TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
+def _refuse(obj: object) -> Any:
+    raise _not_serializable(obj)
+
+
+# Kept as they are by `msgspec.to_builtins`, so that orjson meets them and refuses them.
+_REFUSED = (bytes, bytearray, memoryview, decimal.Decimal)
+
+
 def to_jsonable(obj: Any) -> Any:
     """orjson's `default` hook: API objects (oxide Structs, pydantic models) the caller passes back
     in a request, e.g. an assistant message appended to the history.
 
-    What it returns is checked for NaN/inf too: orjson would write those as `null`."""
+    Anything else orjson does not write natively is refused with the official SDK's
+    `TypeError`, before sending: a `Decimal` would go out as a string, a `set` as a list and
+    `bytes` as base64, none of which is what the caller meant. What it returns is checked for
+    NaN/inf too: orjson would write those as `null`."""
     if isinstance(obj, float):  # a float subclass (numpy.float64): orjson takes exact floats only
         value = float(obj)
         _check_finite(value)
@@ -39,14 +55,13 @@ def to_jsonable(obj: Any) -> Any:
         elif isinstance(obj, (NotGiven, Omit)):
             return None
         else:
-            import msgspec  # a Struct without our base, a set, a Decimal...
+            import msgspec
 
-            try:
-                result = msgspec.to_builtins(obj)
-            except TypeError:
-                raise TypeError(
-                    f"Object of type {type(obj).__name__} is not JSON serializable"
-                ) from None
+            if not isinstance(obj, msgspec.Struct):
+                raise _not_serializable(obj)
+            # A Struct of the caller's own (not an oxide type): its fields, with the same
+            # refusals for what they hold.
+            result = msgspec.to_builtins(obj, builtin_types=_REFUSED, enc_hook=_refuse)
     _check_finite(result)
     return result
 

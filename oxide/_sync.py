@@ -382,10 +382,18 @@ class SyncRunner:
         # stopped, so a program making clients per request does not accumulate threads.
         if pid[0] != os.getpid():
             return
+        can_run = asyncio._get_running_loop() is None
         for slot in slots:
             loop = slot.loop
             if loop.is_closed() or loop.is_running():
                 continue
+            if can_run:
+                # One iteration runs what is pending: sockets of dropped streams closed while
+                # the loop was idle finish closing (the loop does that in a callback).
+                try:
+                    loop.run_until_complete(asyncio.sleep(0))
+                except Exception:  # best effort: this is cleanup
+                    pass
             for holder in holders:
                 holder.let_go_loop(loop)
             loop.close()

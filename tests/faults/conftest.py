@@ -343,7 +343,8 @@ async def make_client() -> AsyncIterator[Callable[..., oxide.AsyncOpenAI]]:
     clients: list[oxide.AsyncOpenAI] = []
 
     def make(base_url: str, **kwargs: Any) -> oxide.AsyncOpenAI:
-        client = oxide.AsyncOpenAI(api_key=API_KEY, base_url=base_url, **kwargs)
+        kwargs.setdefault("api_key", API_KEY)
+        client = oxide.AsyncOpenAI(base_url=base_url, **kwargs)
         clients.append(client)
         return client
 

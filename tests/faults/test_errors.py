@@ -21,6 +21,7 @@ from .conftest import (
     acquired,
     chat_chunk,
     contents,
+    create,
     create_stream,
     error_body,
     get_model,
@@ -177,6 +178,57 @@ async def test_b1_b2_undecodable_success_body_is_a_validation_error(web_server, 
     assert err.response.content == body
     assert isinstance(err, oxide.APIError) and not isinstance(err, oxide.APIStatusError)
     assert acquired(client) == 0
+
+
+DEEP = b'{"id": "gpt-test", "object": "model", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("call", ["model", "chat", "raw-parse"])
+async def test_b2_body_nested_5000_deep_is_a_validation_error(web_server, make_client, call):
+    # Issue 9 defect 8: a raw RecursionError escaped from the decoder.
+    server = await web_server(raw(200, DEEP))
+    client = make_client(server.url)
+    with pytest.raises(oxide.APIResponseValidationError) as info:
+        if call == "model":
+            await get_model(client)
+        elif call == "chat":
+            await create(client)
+        else:
+            (await client.with_raw_response.models.retrieve("gpt-test")).parse()
+    assert info.value.response.content == DEEP
+    assert server.count == 1
+    assert acquired(client) == 0
+
+
+@pytest.mark.asyncio
+async def test_b2_stream_event_nested_5000_deep_is_a_validation_error(web_server, make_client):
+    event = b'data: {"id": "c", "choices": ' + b"[" * 5000 + b"]" * 5000 + b"}\n\n"
+
+    async def handler(request, n):
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        await resp.write(sse(chat_chunk("a")) + event + b"data: [DONE]\n\n")
+        return resp
+
+    server = await web_server(handler)
+    client = make_client(server.url)
+    stream = await create(client, stream=True)
+    got = []
+    with pytest.raises(oxide.APIResponseValidationError):
+        async for item in stream:
+            got.append(item)
+    assert len(got) == 1
+    assert acquired(client) == 0
+
+
+@pytest.mark.asyncio
+async def test_b4_error_body_nested_5000_deep_keeps_the_status_error(web_server, make_client):
+    server = await web_server(raw(400, DEEP))
+    client = make_client(server.url)
+    with pytest.raises(oxide.BadRequestError) as info:
+        await get_model(client)
+    assert info.value.status_code == 400
 
 
 @pytest.mark.asyncio

@@ -8,9 +8,11 @@ and the server sees zero connections.
 
 from __future__ import annotations
 
+import decimal
 import json
 from typing import Any
 
+import msgspec
 import orjson
 import pytest
 from hypothesis import given, settings
@@ -158,6 +160,52 @@ async def test_unserialisable_object_is_a_type_error_before_any_io(raw_server, m
     with pytest.raises(TypeError, match="not JSON serializable"):
         await create(client, metadata={"x": object()})
     assert server.connections == 0
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "value",
+    [
+        decimal.Decimal("0.7"),
+        {"a", "b"},
+        frozenset({1}),
+        b"bytes",
+        bytearray(b"bytes"),
+        memoryview(b"bytes"),
+        complex(1, 2),
+    ],
+    ids=lambda v: type(v).__name__,
+)
+@pytest.mark.parametrize("where", ["argument", "nested", "extra_body"])
+async def test_values_json_cannot_carry_are_refused_before_any_io(
+    raw_server, make_client, value, where
+):
+    # Issue 9 defect 7: a Decimal went out as a string, a set as a list, bytes as base64. The
+    # official SDK's encoder refuses each; so does oxide, and nothing is sent.
+    server = await ok_server(raw_server)
+    client = make_client(server.url)
+    params: dict[str, Any] = {
+        "argument": {"temperature": value},
+        "nested": {"metadata": {"k": [{"v": value}]}},
+        "extra_body": {"extra_body": {"x": value}},
+    }[where]
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        await create(client, **params)
+    with pytest.raises(TypeError):
+        openapi_dumps({"x": value})  # the SDK's own encoder agrees
+    assert server.connections == 0
+
+
+def test_a_struct_of_the_callers_own_is_encoded_with_the_same_refusals():
+    class Note(msgspec.Struct):
+        text: str
+        weight: object = None
+
+    assert orjson.loads(encode_body({"n": Note("hi", 0.5)})) == {"n": {"text": "hi", "weight": 0.5}}
+    with pytest.raises(TypeError, match="Decimal is not JSON serializable"):
+        encode_body({"n": Note("hi", decimal.Decimal(1))})
+    with pytest.raises(TypeError, match="bytes is not JSON serializable"):
+        encode_body({"n": Note("hi", b"x")})
 
 
 # -- P12: oxide's encoder against the official SDK's --------------------------------------------------
