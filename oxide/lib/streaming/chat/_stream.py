@@ -63,6 +63,12 @@ class AsyncChatCompletionStream(Generic[ResponseFormatT]):
     def current_completion_snapshot(self) -> Any:
         return self._state.current_completion_snapshot
 
+    @property
+    def completed(self) -> bool:
+        """True once the server ended the stream with its end marker; a stream cut off before
+        it raises `oxide.IncompleteStreamError` from the iteration instead."""
+        return self._raw_stream.completed
+
     async def close(self) -> None:
         await self._raw_stream.close()
 
@@ -137,6 +143,10 @@ class ChatCompletionStream(Generic[ResponseFormatT]):
     @property
     def current_completion_snapshot(self) -> Any:
         return self._state.current_completion_snapshot
+
+    @property
+    def completed(self) -> bool:
+        return self._raw_stream.completed
 
     def close(self) -> None:
         self._raw_stream.close()

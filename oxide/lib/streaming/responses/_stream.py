@@ -108,6 +108,14 @@ class AsyncResponseStream(Generic[TextFormatT]):
         return self._state.response_id
 
     @property
+    def completed(self) -> bool:
+        """True once the stream ended with a terminal event (`response.completed`, `.failed`,
+        `.incomplete`, `error`) or `[DONE]`; one cut off before raises
+        `oxide.IncompleteStreamError` from the iteration (after resuming, for background
+        responses)."""
+        return self._raw_stream.completed
+
+    @property
     def last_sequence_number(self) -> int | None:
         """What `starting_after` must be to resume after the last event delivered."""
         return self._state.last_sequence_number
@@ -225,6 +233,10 @@ class ResponseStream(Generic[TextFormatT]):
     @property
     def response_id(self) -> str | None:
         return self._astream.response_id
+
+    @property
+    def completed(self) -> bool:
+        return self._astream.completed
 
     @property
     def last_sequence_number(self) -> int | None:
