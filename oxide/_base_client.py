@@ -20,10 +20,11 @@ from yarl import URL
 
 from . import _models
 from ._constants import MAX_ERROR_BODY
-from ._exceptions import APIError, APIResponseValidationError, make_status_error
+from ._exceptions import APIError, APIResponseValidationError, APITimeoutError, make_status_error
 from ._http import Request, Response
 from ._json import encode_body
 from ._streaming import AsyncStream
+from ._transport._clock import SYSTEM_CLOCK, Clock, time_limit
 from ._transport._errors import TRANSPORT_ERRORS, translate
 from ._transport._retry import retry_delay, should_retry_status
 from ._transport._session import SessionHolder, client_timeout
@@ -119,6 +120,8 @@ class BaseAsyncClient:
     _url_cache: dict[str, URL]
     # "parsed": typed results; "raw": `with_raw_response`; "streaming": `with_streaming_response`.
     _response_mode: str = "parsed"
+    # Retry sleeps, Retry-After dates and deadlines; the fault tests pass a fake one.
+    _clock: Clock = SYSTEM_CLOCK
 
     def _url(self, path: str) -> URL:
         url = self._url_cache.get(path)
@@ -196,30 +199,68 @@ class BaseAsyncClient:
         # `with_streaming_response` leaves the body for the caller to read.
         defer_body = stream or mode == "streaming"
         started = time.monotonic()
+        clock = self._clock
+        deadline = None
+        if timeout is not None and timeout.total is not None:
+            deadline = clock.monotonic() + timeout.total
         while True:
             if not custom_retry_header:
                 headers["x-stainless-retry-count"] = str(retries_taken)
+            resp = None
             try:
-                resp = await session._request(
-                    method, url, data=data, headers=headers, params=params, timeout=aio_timeout
-                )
-                status = resp.status
-                if status >= 400 or not defer_body:
-                    # Error bodies and non-stream bodies are read inside the retry loop: a body
-                    # cut short is a transport failure like any other.
-                    content = await resp.read()
+                if deadline is None:
+                    resp = await session._request(
+                        method, url, data=data, headers=headers, params=params, timeout=aio_timeout
+                    )
+                    status = resp.status
+                    if status >= 400 or not defer_body:
+                        # Error bodies and non-stream bodies are read inside the retry loop: a
+                        # body cut short is a transport failure like any other.
+                        content = await resp.read()
+                else:
+                    async with time_limit(max(deadline - clock.monotonic(), 0.0)):
+                        resp = await session._request(
+                            method,
+                            url,
+                            data=data,
+                            headers=headers,
+                            params=params,
+                            timeout=aio_timeout,
+                        )
+                        status = resp.status
+                        if status >= 400 or not defer_body:
+                            content = await resp.read()
             except TRANSPORT_ERRORS as exc:
+                if resp is not None:
+                    resp.close()  # a body cut short: the connection is not reusable
                 if retries_taken < max_retries:
-                    await asyncio.sleep(retry_delay(retries_taken))
-                    retries_taken += 1
-                    continue
+                    delay = retry_delay(retries_taken, None, clock.time())
+                    if deadline is None or clock.monotonic() + delay < deadline:
+                        await clock.sleep(delay)
+                        retries_taken += 1
+                        continue
+                if deadline is not None and clock.monotonic() >= deadline:
+                    raise APITimeoutError(
+                        request, message=f"Request timed out (Timeout.total={timeout.total} s)."
+                    ) from exc
                 raise translate(exc, request) from exc
+            except BaseException:
+                # Cancelled (or interrupted) while reading the body: close the connection now
+                # rather than leave it checked out until the response is collected.
+                if resp is not None:
+                    resp.close()
+                raise
             if status >= 400:
                 resp_headers = resp.headers
-                if retries_taken < max_retries and should_retry_status(status, resp_headers):
-                    await asyncio.sleep(retry_delay(retries_taken, resp_headers))
-                    retries_taken += 1
-                    continue
+                if retries_taken < max_retries:
+                    now = clock.time()
+                    if should_retry_status(status, resp_headers, now):
+                        delay = retry_delay(retries_taken, resp_headers, now)
+                        # Past the call's deadline, the server's answer is raised instead.
+                        if deadline is None or clock.monotonic() + delay < deadline:
+                            await clock.sleep(delay)
+                            retries_taken += 1
+                            continue
                 response = Response(
                     status, resp_headers, content, request, reason_phrase=resp.reason or ""
                 )

@@ -69,17 +69,24 @@ class Timeout:
     """httpx-compatible timeout: `Timeout(600, connect=5.0)`.
 
     `connect`: establishing a socket; `read`: the longest wait for the next chunk of the body,
-    which for streams is the gap between chunks (not a total); `pool`: the longest wait for a free
-    connection from the pool. `write` is accepted for compatibility; aiohttp has no write timeout.
-    None disables a limit.
+    which is also the wait for the response to begin (time to first byte) and, for streams, the
+    gap between chunks (not a total); `pool`: the longest wait for a free connection from the
+    pool. `write` is accepted for compatibility; aiohttp has no write timeout. None disables a
+    limit.
+
+    oxide adds `total`: a deadline for the whole call, retries and their sleeps included (for a
+    stream: until its response begins; the events then flow under `read`). When a retry's sleep
+    would end past it, the last error is raised at once instead; an attempt still running at the
+    deadline raises `APITimeoutError`. None (the default, as the SDK) means no deadline.
     """
 
-    __slots__ = ("connect", "read", "write", "pool")
+    __slots__ = ("connect", "read", "write", "pool", "total")
 
     connect: float | None
     read: float | None
     write: float | None
     pool: float | None
+    total: float | None
 
     def __init__(
         self,
@@ -89,7 +96,9 @@ class Timeout:
         read: float | None | NotGiven = NOT_GIVEN,
         write: float | None | NotGiven = NOT_GIVEN,
         pool: float | None | NotGiven = NOT_GIVEN,
+        total: float | None = None,
     ) -> None:
+        self.total = total
         if isinstance(timeout, Timeout):
             self.connect, self.read, self.write, self.pool = (
                 timeout.connect,
@@ -97,6 +106,8 @@ class Timeout:
                 timeout.write,
                 timeout.pool,
             )
+            if total is None:
+                self.total = timeout.total
             return
         if isinstance(timeout, NotGiven) and any(
             isinstance(v, NotGiven) for v in (connect, read, write, pool)
@@ -115,16 +126,21 @@ class Timeout:
         return (self.connect, self.read, self.write, self.pool)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Timeout) and self.as_tuple() == other.as_tuple()
+        return (
+            isinstance(other, Timeout)
+            and self.as_tuple() == other.as_tuple()
+            and self.total == other.total
+        )
 
     def __hash__(self) -> int:
-        return hash(self.as_tuple())
+        return hash((*self.as_tuple(), self.total))
 
     def __repr__(self) -> str:
         c, r, w, p = self.as_tuple()
+        extra = "" if self.total is None else f", total={self.total}"
         if c == r == w == p:
-            return f"Timeout(timeout={c})"
-        return f"Timeout(connect={c}, read={r}, write={w}, pool={p})"
+            return f"Timeout(timeout={c}{extra})"
+        return f"Timeout(connect={c}, read={r}, write={w}, pool={p}{extra})"
 
 
 TimeoutTypes = float | Timeout | None

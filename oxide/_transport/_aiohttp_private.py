@@ -15,24 +15,64 @@ from typing import Any
 
 import aiohttp
 
+from ._clock import time_limit
+
 __all__ = [
     "IdleCappedConnector",
     "abandon_session",
     "acquired_connections",
     "close_dropped_response",
     "idle_connections",
+    "register_pool_wait",
 ]
 
 
+# The official `Timeout.pool` of each aiohttp timeout object in use: aiohttp has a single limit
+# (`connect`) for waiting for a pooled connection plus opening one. Keyed by id, with the object
+# kept alive by the entry so that an id is never reused while it is here.
+_pool_waits: dict[int, tuple[aiohttp.ClientTimeout, float]] = {}
+
+
+def register_pool_wait(timeout: aiohttp.ClientTimeout, pool: float) -> None:
+    """Requests made with `timeout` wait at most `pool` seconds for a free pooled connection."""
+    if len(_pool_waits) >= 256:  # timeouts are cached upstream; this only bounds odd programs
+        _pool_waits.clear()
+    _pool_waits[id(timeout)] = (timeout, pool)
+
+
 class IdleCappedConnector(aiohttp.TCPConnector):
-    """A `TCPConnector` that keeps at most `max_idle` keep-alive sockets: a connection released
-    beyond that is closed instead of pooled. aiohttp's `limit` bounds connections in use only,
-    so after a burst of 1000 concurrent calls it would keep 1000 idle sockets (close to the
-    common 1024 file-descriptor limit) for the whole keep-alive period."""
+    """A `TCPConnector` with two limits aiohttp lacks.
+
+    * At most `max_idle` keep-alive sockets: a connection released beyond that is closed
+      instead of pooled. aiohttp's `limit` bounds connections in use only, so after a burst of
+      1000 concurrent calls it would keep 1000 idle sockets (close to the common 1024
+      file-descriptor limit) for the whole keep-alive period.
+    * The wait for a free connection when the pool is full is bounded by the official
+      `Timeout.pool` on its own (aiohttp bounds it together with opening the connection).
+    """
 
     def __init__(self, *, max_idle: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._oxide_max_idle = max_idle
+
+    async def connect(
+        self, req: Any, traces: list[Any], timeout: aiohttp.ClientTimeout
+    ) -> Any:
+        key = req.connection_key
+        if self._available_connections(key) <= 0 and not self._conns.get(key):
+            entry = _pool_waits.get(id(timeout))
+            if entry is not None and entry[0] is timeout:
+                # The pool is full: wait for a slot, bounded by `pool` alone; then aiohttp
+                # takes it (or, if another request was faster, waits again under `connect`).
+                try:
+                    async with time_limit(entry[1]):
+                        await self._wait_for_available_connection(key, traces)
+                except TimeoutError:
+                    raise aiohttp.ConnectionTimeoutError(
+                        f"Timed out after {entry[1]} s waiting for a free connection from the "
+                        "pool (Timeout.pool)"
+                    ) from None
+        return await super().connect(req, traces, timeout)
 
     def _release(  # private in aiohttp; see the module docstring
         self, key: Any, protocol: Any, *, should_close: bool = False

@@ -16,15 +16,17 @@ from .._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER_DELAY, MAX_RETRY_D
 __all__ = ["parse_retry_after", "retry_delay", "should_retry_status"]
 
 
-def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+def parse_retry_after(
+    headers: Mapping[str, str] | None, now: float | None = None
+) -> float | None:
     """Seconds the server asks us to wait: `retry-after-ms`, then `retry-after` as seconds, then
-    as an HTTP date. A finite float, or None when absent, unparsable or not finite (`nan`,
-    `inf`, `1e999`); never raises."""
-    value = _parse_retry_after(headers)
+    as an HTTP date (relative to `now`, default `time.time()`). A finite float, or None when
+    absent, unparsable or not finite (`nan`, `inf`, `1e999`); never raises."""
+    value = _parse_retry_after(headers, now)
     return value if value is not None and math.isfinite(value) else None
 
 
-def _parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
+def _parse_retry_after(headers: Mapping[str, str] | None, now: float | None) -> float | None:
     # The official SDK's `_parse_retry_after_header`, step for step (it may return nan/inf).
     if not headers:
         return None
@@ -45,14 +47,16 @@ def _parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
         parsed = email.utils.parsedate_tz(value)
         if parsed is None:
             return None
-        return float(email.utils.mktime_tz(parsed) - time.time())
+        return float(email.utils.mktime_tz(parsed) - (time.time() if now is None else now))
     except Exception:  # a hint from the server must never turn into a client crash
         return None
 
 
-def should_retry_status(status: int, headers: Mapping[str, str]) -> bool:
+def should_retry_status(
+    status: int, headers: Mapping[str, str], now: float | None = None
+) -> bool:
     """Whether a status response is retried, in the SDK's order of precedence."""
-    retry_after = parse_retry_after(headers)
+    retry_after = parse_retry_after(headers, now)
     # A server asking for more than two minutes gets the error surfaced instead (#3555).
     if (
         retry_after is not None
@@ -69,10 +73,12 @@ def should_retry_status(status: int, headers: Mapping[str, str]) -> bool:
     return status in (408, 409, 429) or status >= 500
 
 
-def retry_delay(retries_taken: int, headers: Mapping[str, str] | None = None) -> float:
+def retry_delay(
+    retries_taken: int, headers: Mapping[str, str] | None = None, now: float | None = None
+) -> float:
     """Sleep before the next attempt: the server's Retry-After when 0 < x <= 120 s, else
     0.5 s doubling to 8 s, shortened by up to 25 % of jitter."""
-    retry_after = parse_retry_after(headers)
+    retry_after = parse_retry_after(headers, now)
     if (
         retry_after is not None
         and math.isfinite(retry_after)

@@ -20,7 +20,7 @@ import aiohttp
 
 from .._constants import DEFAULT_DNS_TTL, DEFAULT_KEEPALIVE_TIMEOUT, DEFAULT_MAX_IDLE_CONNECTIONS
 from .._types import Timeout
-from ._aiohttp_private import IdleCappedConnector, abandon_session
+from ._aiohttp_private import IdleCappedConnector, abandon_session, register_pool_wait
 
 __all__ = ["SessionHolder", "client_timeout", "new_session", "shared_ssl_context"]
 
@@ -99,16 +99,18 @@ def new_session(
 def client_timeout(timeout: Timeout | None) -> aiohttp.ClientTimeout:
     """httpx-style timeouts as aiohttp's. Never a total: `read` bounds each wait for data, so a
     stream that keeps sending lives as long as it needs. aiohttp's `connect` bounds waiting for
-    a pooled connection plus opening it, so it is pool + connect."""
+    a pooled connection plus opening it, so it is pool + connect; the pool wait alone is bounded
+    by `pool` in the connector (`register_pool_wait`)."""
     if timeout is None:
         return aiohttp.ClientTimeout(total=None)
     connect, read, _write, pool = timeout.as_tuple()
-    pool_wait = None if pool is None and connect is None else (pool or 0.0) + (connect or 0.0)
-    if pool is None:
-        pool_wait = None
-    return aiohttp.ClientTimeout(
+    pool_wait = None if pool is None else pool + (connect or 0.0)
+    result = aiohttp.ClientTimeout(
         total=None, connect=pool_wait, sock_connect=connect, sock_read=read
     )
+    if pool is not None:
+        register_pool_wait(result, pool)
+    return result
 
 
 class _Sessions:

@@ -74,8 +74,10 @@ def test_l5_threads_that_end_leave_no_file_descriptors(thread_server) -> None:
     after_warmup = open_fds()
     for _ in range(10):
         wave(20)  # 200 more threads, each made a call and ended
-    # Flat: at most a few more sockets than after the first wave (server side included).
-    assert open_fds() - after_warmup <= 2 * MAX_LOOPS
+    # Flat: the old engine kept a loop and a pool per thread, about 4 fds for each of these
+    # 200 threads. What may still vary is the number of pooled sockets, bounded by how many of
+    # a wave's 20 calls overlapped (client and server side of each: this server is in-process).
+    assert open_fds() - after_warmup <= 2 * 20
     assert loops_of(client) <= MAX_LOOPS
     client.close()
 
