@@ -23,7 +23,11 @@ an oxide exception: an `APIStatusError` subclass, `APIConnectionError`, `APITime
 `APIResponseValidationError` or `APIError`. A successful answer is also checked against the
 fixture (a stream that ends "cleanly" with events missing is a wrong result). Anything else is
 a finding and fails the run: an exception of another type ("untyped"), a call still running
-`--watchdog` s (default 30, 15x the read timeout) after it started ("hang"), a wrong result.
+`--watchdog` s (default 30, 15x the read timeout) after it started ("hang"), a wrong result, a
+`task.cancel()` that did not end the call with CancelledError ("cancel lost"), and anything
+that goes wrong where no caller sees it: errors logged by asyncio/aiohttp ("Unclosed client
+session", "Task exception was never retrieved"), exceptions in `__del__`, exceptions that end a
+thread, ResourceWarnings and "coroutine was never awaited" RuntimeWarnings.
 
 Every second it samples RSS, open fds (by type), the client's CPU time, calls so far, the
 connectors' acquired and idle connections, threads and the server's open connections. After the
@@ -41,12 +45,13 @@ reported too, for what they are.
 
 **Flatness**: the run is cut in thirds; the median of the first third's samples is compared
 with the median of the last third's. It fails if open fds grew by more than `--max-fd-growth`
-(default 16: a connection pool of ~400 sockets fluctuates by a few as faulted connections
-close and reopen; one leaked socket per second would add ~60 between the thirds of a 3-minute
-run), or RSS by more than `--max-rss-growth-mib` (default 24 MiB; see the README for why).
+(default 16: the count of ~370 sockets swings by ±20 from one sample to the next as faulted
+connections close and reopen, but the thirds' medians stay within a few; one leaked fd every
+8 s would add 16 between the medians of a 3-minute run, whose centres are 2 minutes apart), or
+RSS by more than `--max-rss-growth-mib` (default 24 MiB; see docs/soak/README.md for why).
 
 Writes `<out>/results.json`, `<out>/soak.png` and the results block of `<out>/README.md`;
-exits 1 if any check failed.
+exits 1 if any check failed. Needs Python 3.11+ (asyncio.timeout, Task.cancelling).
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import logging
 import math
 import os
 import platform
@@ -64,6 +70,7 @@ import sys
 import threading
 import time
 import traceback
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
@@ -155,9 +162,27 @@ async def a_stream_with(c: AsyncClient, rng: random.Random) -> str:
     return "ok"
 
 
+class CancelLost(Exception):
+    """`task.cancel()` on a running call did not end it with CancelledError: the call caught
+    the cancellation and returned, or turned it into another exception."""
+
+
+# What a call left running when the watchdog fired (e.g. a cancelled consumer still going),
+# keyed by the worker task, for the hang report.
+HANG_DETAIL: dict[asyncio.Task[Any], str] = {}
+
+
+def _stack_of(task: asyncio.Task[Any]) -> str:
+    frames = task.get_stack()
+    if not frames:
+        return f"{task!r} (no frames)"
+    return "".join(traceback.format_list(traceback.extract_stack(frames[-1])))
+
+
 async def a_stream_cancel(c: AsyncClient, rng: random.Random) -> str:
     """A consumer task cancelled from outside: after k events, or after 0-20 ms (which may land
-    inside create(), before the headers)."""
+    inside create(), before the headers). A task that is not done when cancel() is called gets
+    CancelledError at its next step, so any other ending means the call swallowed it."""
     k = rng.randint(1, STREAM_CHUNKS - 10)
     reached = asyncio.Event()
 
@@ -171,25 +196,39 @@ async def a_stream_cancel(c: AsyncClient, rng: random.Random) -> str:
         return n
 
     task = asyncio.create_task(consume())
-    if rng.random() < 0.5:
-        waiter = asyncio.create_task(reached.wait())
-        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        waiter.cancel()
-    else:
-        await asyncio.wait({task}, timeout=rng.uniform(0.0, 0.02))
-    if task.done():
-        n = task.result()  # raises what the consumer raised
-        _check(n == STREAM_CHUNKS, f"chat stream ended after {n} of {STREAM_CHUNKS} chunks")
-        return "ok"
-    task.cancel()
+    waiter = asyncio.create_task(reached.wait())
     try:
-        await task
+        if rng.random() < 0.5:
+            await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        else:
+            await asyncio.wait({task}, timeout=rng.uniform(0.0, 0.02))
+        if task.done():
+            n = task.result()  # raises what the consumer raised
+            _check(n == STREAM_CHUNKS, f"chat stream ended after {n} of {STREAM_CHUNKS} chunks")
+            return "ok"
+        task.cancel()
+        # wait(), not `await task`: if the watchdog fires meanwhile, this returns at once and
+        # the consumer's stack can be reported, instead of waiting for it.
+        await asyncio.wait({task})
+        if task.cancelled():
+            return "cancelled"
+        exc = task.exception()
+        what = f"raised {type(exc).__name__}: {exc}" if exc else f"returned {task.result()}"
+        raise CancelLost(f"the cancelled consumer {what}") from exc
     except asyncio.CancelledError:
         current = asyncio.current_task()
-        if current is not None and current.cancelling():
-            raise  # the soak itself is being cancelled, not just the consumer
-        return "cancelled"
-    return "ok"  # it finished before the cancellation landed
+        if current is not None and not task.done():
+            HANG_DETAIL[current] = "the consumer, cancelled, is still at:\n" + _stack_of(task)
+        raise
+    finally:
+        # The consumer's exception is ours to retrieve (else asyncio logs "Task exception was
+        # never retrieved"), also when we are leaving because the watchdog cancelled us.
+        waiter.cancel()
+        if task.done():
+            _ = task.cancelled() or task.exception()
+        else:
+            task.cancel()
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
 
 async def a_responses(c: AsyncClient, rng: random.Random) -> str:
@@ -358,6 +397,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "typed", type(exc).__name__
     if isinstance(exc, WrongResult):
         return "wrong", str(exc)
+    if isinstance(exc, CancelLost):
+        return "cancel_lost", str(exc)[:90]
     return "untyped", f"{type(exc).__module__}.{type(exc).__qualname__}"
 
 
@@ -365,7 +406,9 @@ class Recorder:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.outcomes: dict[str, Counter[str]] = defaultdict(Counter)  # "async:chat" -> key
-        self.kinds: Counter[str] = Counter()  # ok / cancelled / typed / untyped / wrong / hang
+        # ok / cancelled / typed / untyped / wrong / cancel_lost / hang
+        self.kinds: Counter[str] = Counter()
+        self.typed: Counter[str] = Counter()
         self.latency: dict[str, Histogram] = defaultdict(Histogram)
         self.samples_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.total = 0
@@ -375,8 +418,13 @@ class Recorder:
         with self.lock:
             self.total += 1
             self.kinds[kind] += 1
-            self.outcomes[op][key] += 1
-            if kind == "ok":
+            # Findings are keyed "<kind>: <what>", typed failures by class (and status).
+            self.outcomes[op][
+                key if kind in ("ok", "cancelled", "typed") else f"{kind}: {key}"
+            ] += 1
+            if kind == "typed":
+                self.typed[key] += 1
+            elif kind == "ok":
                 self.ok += 1
                 self.latency[op].add(seconds)
 
@@ -386,6 +434,60 @@ class Recorder:
             samples = self.samples_of[f"{kind}: {key}"]
             if len(samples) < 3:
                 samples.append({"op": op, "detail": detail[-6000:]})
+
+
+class Trap(logging.Handler):
+    """What goes wrong outside any call: errors logged by asyncio/aiohttp/oxide ("Unclosed
+    client session", "Task exception was never retrieved", "Exception in callback"),
+    exceptions in `__del__` (sys.unraisablehook), exceptions that kill a thread, and
+    ResourceWarnings. None of these reach the caller as an exception, so the soak would not
+    see them otherwise; each is a lifecycle defect and fails the run."""
+
+    def __init__(self, rec: Recorder) -> None:
+        super().__init__(level=logging.WARNING)
+        self.rec = rec
+        self.counts: Counter[str] = Counter()
+
+    def note(self, kind: str, detail: str) -> None:
+        with self.rec.lock:
+            self.counts[kind] += 1
+        self.rec.finding("background", "background", kind, detail)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        detail = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            detail += "\n" + _traceback(record.exc_info[1])
+        self.note(f"logged by {record.name}: {record.getMessage().splitlines()[0][:80]}", detail)
+
+    def install(self) -> None:
+        logging.getLogger().addHandler(self)
+        warnings.simplefilter("always", ResourceWarning)
+        warnings.simplefilter("always", RuntimeWarning)
+        shown = warnings.showwarning
+
+        def showwarning(message: Any, category: type[Warning], *args: Any, **kw: Any) -> None:
+            # RuntimeWarning: "coroutine ... was never awaited", a cleanup that never ran.
+            if issubclass(category, (ResourceWarning, RuntimeWarning)):
+                self.note(f"{category.__name__}: {str(message)[:60]}", str(message))
+            else:
+                shown(message, category, *args, **kw)
+
+        warnings.showwarning = showwarning
+
+        def unraisable(u: Any) -> None:
+            text = f"{u.err_msg or 'Exception ignored in'}: {u.object!r}\n"
+            if u.exc_value is not None:
+                text += _traceback(u.exc_value)
+            self.note(f"unraisable {type(u.exc_value).__name__}", text)
+
+        sys.unraisablehook = unraisable
+
+        def thread_died(a: Any) -> None:
+            detail = _traceback(a.exc_value) if a.exc_value is not None else ""
+            name = a.thread.name if a.thread is not None else "?"
+            self.note(f"thread died: {a.exc_type.__name__}", f"thread {name}\n{detail}")
+
+        threading.excepthook = thread_died
 
 
 def _traceback(exc: BaseException) -> str:
@@ -487,6 +589,7 @@ class Soak:
         self.sync_inflight: dict[int, tuple[str, float]] = {}  # thread ident -> (op, started)
         self.hung: set[Any] = set()
         self.samples: list[dict[str, Any]] = []
+        self.trap = Trap(self.rec)
         self.t0 = 0.0
 
     # -- async traffic ---------------------------------------------------------------------
@@ -511,9 +614,10 @@ class Soak:
                 if current is not None and current.cancelling():
                     raise  # stopping: the worker itself is cancelled
                 if timeout.expired():
-                    self.rec.record(op, "hang", "hang (watchdog)", elapsed)
+                    detail = HANG_DETAIL.pop(current, "") if current is not None else ""
+                    self.rec.record(op, "hang", "watchdog", elapsed)
                     self.rec.finding(
-                        op, "hang", "watchdog", f"{op} still running at {elapsed:.1f} s"
+                        op, "hang", "watchdog", f"{op} still running at {elapsed:.1f} s\n{detail}"
                     )
                 else:
                     kind, key = classify(exc)
@@ -609,14 +713,14 @@ class Soak:
                 self.hung.add((ident, started))
                 frames = frames or sys._current_frames()
                 stack = "".join(traceback.format_stack(frames[ident])) if ident in frames else ""
-                self.rec.record(op, "hang", "hang (watchdog)", now - started)
+                self.rec.record(op, "hang", "watchdog", now - started)
                 self.rec.finding(
                     op, "hang", "watchdog", f"{op} running {now - started:.0f} s\n{stack}"
                 )
         for wid, (op, started) in list(self.inflight.items()):
             if now - started > limit + 10 and (wid, started) not in self.hung:
                 self.hung.add((wid, started))
-                self.rec.record(op, "hang", "hang (cancellation ignored)", now - started)
+                self.rec.record(op, "hang", "cancellation ignored", now - started)
                 self.rec.finding(op, "hang", "cancellation ignored", f"{op} past its watchdog")
 
     async def sampler(self, aclient: AsyncClient, sclient: SyncClient | None) -> None:
@@ -649,6 +753,7 @@ class Soak:
         args = self.args
         base_url = f"http://127.0.0.1:{self.port}/v1"
         timeout = oxide.Timeout(args.read_timeout, connect=args.connect_timeout)
+        self.trap.install()
         gc.collect()
         before = {"fds": sum(fd_types().values()), "threads": threading.active_count()}
 
@@ -693,13 +798,15 @@ class Soak:
         churned = await churner if churner is not None else []
         await sampler
         stuck = []
+        flagged = {ident for ident, _ in self.hung}
         for t in threads + churned:
             t.join(max(0.0, drain_deadline - time.perf_counter()))
             if t.is_alive():
-                stuck.append(t.name)
-        for name in stuck:
-            self.rec.finding("sync", "hang", "did not finish", f"thread {name} still running")
-        self.rec.kinds["hang"] += len(pending) + len(stuck)
+                stuck.append(t)
+        for t in stuck:
+            self.rec.finding("sync", "hang", "did not finish", f"thread {t.name} still running")
+        # A stuck thread the sampler already flagged is counted once.
+        self.rec.kinds["hang"] += len(pending) + sum(t.ident not in flagged for t in stuck)
 
         # Every call has ended: nothing may still hold a connection.
         await asyncio.sleep(0.2)
@@ -751,20 +858,30 @@ def _pct(values: list[float], q: float) -> float | None:
     return values[min(len(values) - 1, max(0, math.ceil(q * len(values)) - 1))]
 
 
-def thirds(samples: list[dict[str, Any]], key: Callable[[dict[str, Any]], float | None]) -> dict:
+def thirds(
+    samples: list[dict[str, Any]], key: Callable[[dict[str, Any]], float | None]
+) -> dict[str, Any]:
+    """Medians of the first and last thirds of the samples, and the least-squares slope (per
+    minute) over the last two thirds, once the pool and the allocator have warmed up."""
     values = [(s["t"], key(s)) for s in samples]
-    values = [(t, v) for t, v in values if v is not None]
-    if len(values) < 6:
+    pts = [(t, float(v)) for t, v in values if v is not None]
+    if len(pts) < 6:
         return {"first": None, "last": None, "growth": None}
-    third = len(values) // 3
-    first = statistics.median(v for _, v in values[:third])
-    last = statistics.median(v for _, v in values[-third:])
+    third = len(pts) // 3
+    first = statistics.median(v for _, v in pts[:third])
+    last = statistics.median(v for _, v in pts[-third:])
+    tail = pts[third:]
+    mt = statistics.fmean(t for t, _ in tail)
+    mv = statistics.fmean(v for _, v in tail)
+    var = sum((t - mt) ** 2 for t, _ in tail)
+    slope = sum((t - mt) * (v - mv) for t, v in tail) / var * 60 if var else 0.0
     return {
         "first": first,
         "last": last,
         "growth": last - first,
-        "max": max(v for _, v in values),
-        "min": min(v for _, v in values),
+        "slope_per_min": round(slope, 3),
+        "max": max(v for _, v in pts),
+        "min": min(v for _, v in pts),
     }
 
 
@@ -786,11 +903,7 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
         cpu_per_call = (last["cpu_s"] - first_cpu["cpu_s"]) / (last["calls"] - first_cpu["calls"])
 
     outcomes = {op: dict(c.most_common()) for op, c in sorted(rec.outcomes.items())}
-    typed: Counter[str] = Counter()
-    for c in rec.outcomes.values():
-        for key, n in c.items():
-            if key not in ("ok", "cancelled") and not key.startswith(("untyped", "hang")):
-                typed[key] += n
+    typed = rec.typed
     by_client: dict[str, Counter[str]] = defaultdict(Counter)
     for op, c in rec.outcomes.items():
         client = op.split(":")[0]
@@ -838,6 +951,11 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
     check("no hangs (watchdog)", rec.kinds["hang"] == 0, f"{rec.kinds['hang']} hangs")
     check("no wrong results", rec.kinds["wrong"] == 0, f"{rec.kinds['wrong']} wrong results")
     check(
+        "task.cancel() ends a call with CancelledError",
+        rec.kinds["cancel_lost"] == 0,
+        f"{rec.kinds['cancel_lost']} cancellations lost ({rec.kinds['cancelled']} delivered)",
+    )
+    check(
         "open fds flat (median of the last third vs the first)",
         fds["growth"] is not None and fds["growth"] <= args.max_fd_growth,
         f"{fds['first']} -> {fds['last']} (growth {fds['growth']}, bound {args.max_fd_growth});"
@@ -848,7 +966,8 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
         "RSS flat (median of the last third vs the first)",
         rss["growth"] is not None and rss["growth"] <= args.max_rss_growth_mib,
         f"{rss['first']:.1f} -> {rss['last']:.1f} MiB (growth {rss['growth']:.1f},"
-        f" bound {args.max_rss_growth_mib})"
+        f" bound {args.max_rss_growth_mib}; {rss['slope_per_min']:+.2f} MiB/min over the last"
+        " two thirds)"
         if rss["growth"] is not None
         else "too few samples",
     )
@@ -864,6 +983,12 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
         "close() returns the fds",
         grew <= 2,
         f"{before['fds']} before the clients, {after['fds']} after close() ({after['fd_types']})",
+    )
+    background = dict(soak.trap.counts)
+    check(
+        "nothing fails in the background (logged errors, __del__, threads, Resource/RuntimeWarning)",
+        not background,
+        "; ".join(f"{n}x {k}" for k, n in background.items()) or "none",
     )
     ran = {op.split(":", 1)[1] for op, c in rec.outcomes.items() if c.get("ok")}
     missing = sorted(set(ASYNC_OPS) - ran - {"chat_stream_cancel"})
@@ -898,6 +1023,7 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
         },
         "typed_failures": dict(typed.most_common()),
         "outcomes": outcomes,
+        "background": background,
         "findings": dict(rec.samples_of),
         "cpu_per_call_us": {
             "p50": round(_pct(windows, 0.5) or 0, 1),
@@ -973,9 +1099,11 @@ def markdown(res: dict[str, Any]) -> str:
     if res["findings"]:
         out += ["", "Findings (first traceback of each, in results.json):", ""]
         for key, samples in res["findings"].items():
-            n = sum(
-                c.get(key.split(": ", 1)[1], 0) for c in res["outcomes"].values() if ": " in key
-            )
+            kind, _, what = key.partition(": ")
+            if kind == "background":
+                n = res["background"].get(what, 0)
+            else:
+                n = sum(c.get(key, 0) for c in res["outcomes"].values())
             last_line = samples[0]["detail"].strip().splitlines()[-1] if samples else ""
             out.append(
                 f"* `{key}` ({n or len(samples)}x, e.g. in `{samples[0]['op']}`): {last_line}"
@@ -1042,7 +1170,7 @@ def start_server(args: argparse.Namespace, cpu: int | None) -> tuple[subprocess.
     return proc, int(line.split()[1])
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description="oxide soak: mixed faulty traffic, leak checks")
     p.add_argument("--seconds", type=float, default=float(os.environ.get("SOAK_SECONDS", 180)))
     p.add_argument("--tasks", type=int, default=400, help="concurrent asyncio tasks")
@@ -1063,7 +1191,13 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.stall_seconds <= args.read_timeout:
         p.error("--stall-seconds must exceed --read-timeout (a stall is meant to time out)")
+    return args
 
+
+def main(argv: list[str] | None = None) -> int:
+    if sys.version_info < (3, 11):  # asyncio.timeout, Task.cancelling
+        raise SystemExit("the soak needs Python 3.11 or newer")
+    args = parse_args(argv)
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     client_cpu, server_cpu = (cpus[0], cpus[1]) if len(cpus) >= 2 else (None, None)
     proc, port = start_server(args, server_cpu)

@@ -36,7 +36,7 @@ def _line(cv: Canvas, x0: int, y0: int, x1: int, y1: int, color: RGB) -> None:
 def _nice_max(v: float) -> float:
     if v <= 0:
         return 1.0
-    mag = 10 ** len(str(int(v))) / 10
+    mag = 10.0 ** (len(str(int(v))) - 1)
     for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if m * mag >= v:
             return m * mag
@@ -86,9 +86,9 @@ def panel(
         return bottom - int((v - lo) / (hi - lo) * PANEL_H)
 
     for i in range(5):
-        v = lo + (hi - lo) * i / 4
-        cv.hline(LEFT, RIGHT, yp(v), LIGHT)
-        cv.text(LEFT - 8, yp(v) - 7, _fmt(v), GREY, anchor="r")
+        tick = lo + (hi - lo) * i / 4
+        cv.hline(LEFT, RIGHT, yp(tick), LIGHT)
+        cv.text(LEFT - 8, yp(tick) - 7, _fmt(tick), GREY, anchor="r")
     if thirds:
         for k in (1, 2):
             cv.vline(xp(t_max * k / 3), top, bottom, GREY, dash=4)
@@ -156,7 +156,7 @@ def draw(res: dict[str, Any]) -> bytes:
     specs: list[tuple[str, list[tuple[str, Sequence[float | None], RGB]], bool]] = [
         ("calls per second", [("ok", per_s("ok"), TEAL), ("failed", per_s("failed"), RED)], True),
         ("client CPU us per call", [("per 1 s window", cpu_us, ORANGE)], True),
-        ("RSS MiB", [("rss", get(lambda s: s["rss_mib"]), TEAL)], False),
+        ("RSS MiB", [("rss", get(lambda s: s["rss_mib"]), TEAL)], True),
         (
             "open fds",
             [
@@ -183,4 +183,4 @@ def draw(res: dict[str, Any]) -> bytes:
     for i in range(0, int(t_max) + 1, max(10, int(t_max / 12) // 10 * 10 or 10)):
         xp = LEFT + int(i / t_max * (RIGHT - LEFT))
         cv.text(xp, top + 4, f"{i}s", GREY, anchor="c")
-    return cv.png()
+    return bytes(cv.png())
