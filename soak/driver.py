@@ -115,6 +115,16 @@ def _check(cond: bool, what: str) -> None:
         raise WrongResult(what)
 
 
+def _check_chunks(n: int, usage: bool) -> None:
+    # The stream asks for usage (include_usage): its last chunk before [DONE] carries it.
+    if n == STREAM_CHUNKS - 1 and not usage:
+        raise WrongResult(
+            f"chat stream without its usage chunk taken as complete ({n} of {STREAM_CHUNKS}"
+            " chunks, no error; the body ended after the finish_reason chunk)"
+        )
+    _check(n == STREAM_CHUNKS, f"chat stream ended early ({n} of {STREAM_CHUNKS} chunks)")
+
+
 # ---------------------------------------------------------------------------------------------
 # Async operations. Each returns an outcome ("ok", "cancelled", or a typed event) or raises.
 
@@ -129,12 +139,13 @@ async def a_chat(c: AsyncClient, rng: random.Random) -> str:
 
 async def a_stream_full(c: AsyncClient, rng: random.Random) -> str:
     stream = await c.chat.completions.create(**STREAM)
-    n, parts = 0, []
+    n, parts, usage = 0, [], False
     async for chunk in stream:
         n += 1
+        usage = chunk.usage is not None
         if chunk.choices and chunk.choices[0].delta.content:
             parts.append(chunk.choices[0].delta.content)
-    _check(n == STREAM_CHUNKS, f"chat stream ended after {n} of {STREAM_CHUNKS} chunks")
+    _check_chunks(n, usage)
     _check("".join(parts) == STREAM_TEXT, "chat stream content")
     return "ok"
 
@@ -186,14 +197,15 @@ async def a_stream_cancel(c: AsyncClient, rng: random.Random) -> str:
     k = rng.randint(1, STREAM_CHUNKS - 10)
     reached = asyncio.Event()
 
-    async def consume() -> int:
+    async def consume() -> tuple[int, bool]:
         stream = await c.chat.completions.create(**STREAM)
-        n = 0
-        async for _ in stream:
+        n, usage = 0, False
+        async for chunk in stream:
             n += 1
+            usage = chunk.usage is not None
             if n == k:
                 reached.set()
-        return n
+        return n, usage
 
     task = asyncio.create_task(consume())
     waiter = asyncio.create_task(reached.wait())
@@ -203,8 +215,7 @@ async def a_stream_cancel(c: AsyncClient, rng: random.Random) -> str:
         else:
             await asyncio.wait({task}, timeout=rng.uniform(0.0, 0.02))
         if task.done():
-            n = task.result()  # raises what the consumer raised
-            _check(n == STREAM_CHUNKS, f"chat stream ended after {n} of {STREAM_CHUNKS} chunks")
+            _check_chunks(*task.result())  # raises what the consumer raised
             return "ok"
         task.cancel()
         # wait(), not `await task`: if the watchdog fires meanwhile, this returns at once and
@@ -245,8 +256,11 @@ async def a_responses_stream(c: AsyncClient, rng: random.Random) -> str:
             last = event.type
             if last == "error":
                 return "event:ResponseErrorEvent"
-    _check(n == RESP_EVENTS, f"responses stream ended after {n} of {RESP_EVENTS} events")
-    _check(last == "response.completed", f"responses stream last event {last}")
+    _check(n == RESP_EVENTS, f"responses stream ended early ({n} of {RESP_EVENTS} events)")
+    _check(
+        last == "response.completed",
+        f"responses stream did not end with response.completed ({last})",
+    )
     return "ok"
 
 
@@ -290,12 +304,13 @@ def s_chat(c: SyncClient, rng: random.Random) -> str:
 
 def s_stream_full(c: SyncClient, rng: random.Random) -> str:
     stream = c.chat.completions.create(**STREAM)
-    n, parts = 0, []
+    n, parts, usage = 0, [], False
     for chunk in stream:
         n += 1
+        usage = chunk.usage is not None
         if chunk.choices and chunk.choices[0].delta.content:
             parts.append(chunk.choices[0].delta.content)
-    _check(n == STREAM_CHUNKS, f"chat stream ended after {n} of {STREAM_CHUNKS} chunks")
+    _check_chunks(n, usage)
     _check("".join(parts) == STREAM_TEXT, "chat stream content")
     return "ok"
 
@@ -336,8 +351,11 @@ def s_responses_stream(c: SyncClient, rng: random.Random) -> str:
             last = event.type
             if last == "error":
                 return "event:ResponseErrorEvent"
-    _check(n == RESP_EVENTS, f"responses stream ended after {n} of {RESP_EVENTS} events")
-    _check(last == "response.completed", f"responses stream last event {last}")
+    _check(n == RESP_EVENTS, f"responses stream ended early ({n} of {RESP_EVENTS} events)")
+    _check(
+        last == "response.completed",
+        f"responses stream did not end with response.completed ({last})",
+    )
     return "ok"
 
 
@@ -396,7 +414,7 @@ def classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, oxide.APIError):
         return "typed", type(exc).__name__
     if isinstance(exc, WrongResult):
-        return "wrong", str(exc)
+        return "wrong", str(exc).split(" (")[0]  # the details stay in the traceback
     if isinstance(exc, CancelLost):
         return "cancel_lost", str(exc)[:90]
     return "untyped", f"{type(exc).__module__}.{type(exc).__qualname__}"

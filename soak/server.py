@@ -16,7 +16,9 @@ Faults (each faulted request gets one, uniformly among those that apply to it):
     502         JSON bad gateway
     502_html    a proxy's HTML 502 page (`text/html`)
     reset       RST before any byte of the answer (SO_LINGER 0 + transport.abort())
-    cut         streams: k events (1 <= k < n), then RST or FIN without the terminating chunk;
+    cut         streams: k events (1 <= k < n), then, a third each: RST; FIN without the
+                terminating chunk; or a clean end of the body (terminating chunk, keep-alive)
+                without the rest, so no `[DONE]` / `response.completed`: valid HTTP, cut answer.
                 JSON: the headers and half the body (full Content-Length), then RST or FIN
     stall       no byte for --stall-seconds (longer than the client's read timeout): before the
                 headers, or after k events of a stream; then the answer if anyone still listens
@@ -449,12 +451,16 @@ class Conn(asyncio.Protocol):
             if fault == "cut":
                 if answer.stream:
                     k = rng.randrange(1, len(answer.chunks) - 1)
+                    if coin >= 2 / 3:
+                        # A proxy or server that ends the body early but properly.
+                        self._write(answer.head(rid) + b"".join(answer.chunks[:k]) + b"0\r\n\r\n")
+                        return
                     self._write(answer.head(rid) + b"".join(answer.chunks[:k]))
                 else:
                     self._write(answer.head(rid) + answer.whole[: len(answer.whole) // 2])
                 # Let the client read what was sent before the connection goes.
                 await asyncio.sleep(0.02)
-                if coin < 0.5:
+                if coin < (1 / 3 if answer.stream else 0.5):
                     self._rst()
                 elif self.transport is not None:
                     self.transport.close()  # FIN without the rest of the body
