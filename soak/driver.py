@@ -642,8 +642,10 @@ class Soak:
                     self.rec.record(op, kind, key, elapsed)
                     if kind != "typed":
                         self.rec.finding(op, kind, key, _traceback(exc))
-                if not isinstance(exc, Exception):
-                    raise  # KeyboardInterrupt, SystemExit, a CancelledError we did not expect
+                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                    raise
+                # Anything else, a stray CancelledError included, is recorded and the worker
+                # goes on: one dead worker would quietly lower the concurrency.
             else:
                 elapsed = time.perf_counter() - started
                 if outcome == "ok":
@@ -663,7 +665,9 @@ class Soak:
         self.sync_inflight[ident] = (op, started)
         try:
             outcome = SYNC_OPS[name][0](client, rng)
-        except Exception as exc:
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a CancelledError out of a sync call is a finding too
             kind, key = classify(exc)
             self.rec.record(op, kind, key, time.perf_counter() - started)
             if kind != "typed":
@@ -805,13 +809,12 @@ class Soak:
         drain_deadline = time.perf_counter() + args.watchdog + 10
         done, pending = await asyncio.wait(workers, timeout=args.watchdog + 10)
         for task in pending:
-            stack = "".join(traceback.format_list(traceback.extract_stack(task.get_stack()[-1])))
-            self.rec.finding("async", "hang", "did not finish", stack)
+            self.rec.finding("async", "hang", "did not finish", _stack_of(task))
             task.cancel()
         for task in done:
-            if not task.cancelled() and task.exception() is not None:
-                exc = task.exception()
-                assert exc is not None
+            exc = None if task.cancelled() else task.exception()
+            if exc is not None:
+                self.rec.kinds["untyped"] += 1
                 self.rec.finding("async", "untyped", "worker died", _traceback(exc))
         churned = await churner if churner is not None else []
         await sampler
