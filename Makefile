@@ -7,7 +7,7 @@ STEADY_V  := 0.22.2
 STEADY    := .mock/node_modules/@stdy/cli-linux-x64/bin/steady
 PYTEST    := $(BIN)/python -m pytest -n 2 -q
 
-.PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean
+.PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean fuzz
 
 all: test
 
@@ -72,6 +72,21 @@ lint: venv
 fmt: venv
 	$(BIN)/python -m ruff format oxide tests codegen benchmarks
 	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks
+
+# Differential fuzzing of the twins (fuzz/README.md); not part of `make test`. The compiled twins
+# are rebuilt with clang + ASan + libFuzzer coverage into build/fuzz/lib, apart from the in-place
+# .so files; then each harness runs to 1,000,000 executions (FUZZ_ARGS="--runs N sse" etc.).
+FUZZ_SAN  := -fsanitize=address,fuzzer-no-link
+FUZZ_ARGS ?=
+
+fuzz: venv
+	sh fuzz/toolchain.sh
+	$(BIN)/python -m pip install -q "atheris>=2.3"
+	CC=clang LDSHARED="clang -shared" CFLAGS="$(FUZZ_SAN) -fno-omit-frame-pointer -g" \
+		LDFLAGS="$(FUZZ_SAN)" OXIDE_REQUIRE_EXTENSIONS=1 \
+		$(BIN)/python setup.py -q build_ext --force --build-lib build/fuzz/lib \
+		--build-temp build/fuzz/temp
+	$(BIN)/python fuzz/run.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf build oxide/_speedups/*.so oxide/_speedups/*.c
