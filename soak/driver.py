@@ -47,8 +47,11 @@ reported too, for what they are.
 with the median of the last third's. It fails if open fds grew by more than `--max-fd-growth`
 (default 16: the count of ~370 sockets swings by ±20 from one sample to the next as faulted
 connections close and reopen, but the thirds' medians stay within a few; one leaked fd every
-8 s would add 16 between the medians of a 3-minute run, whose centres are 2 minutes apart), or
-RSS by more than `--max-rss-growth-mib` (default 24 MiB; see docs/soak/README.md for why).
+8 s would add 16 between the medians of a 3-minute run, whose centres are 2 minutes apart),
+RSS by more than `--max-rss-growth-mib` (default 24 MiB), or the blocks Python's allocators
+hold (`sys.getallocatedblocks()`: objects kept alive, without the allocators' fragmentation
+that RSS also shows) by more than `--max-block-growth` (default 50,000); docs/soak/README.md
+says why these bounds.
 
 Writes `<out>/results.json`, `<out>/soak.png` and the results block of `<out>/README.md`;
 exits 1 if any check failed. Needs Python 3.11+ (asyncio.timeout, Task.cancelling).
@@ -707,6 +710,10 @@ class Soak:
             "t": round(now - self.t0, 3),
             "cpu_s": time.process_time(),
             "rss_mib": round(rss_bytes() / 2**20, 2),
+            # Blocks held by Python's allocators: objects kept alive show here, allocator
+            # fragmentation (which RSS also shows) does not.
+            "py_blocks": sys.getallocatedblocks(),
+            "asyncio_tasks": len(asyncio.all_tasks()),
             "fds": sum(kinds.values()),
             "fd_types": dict(kinds),
             "calls": total,
@@ -946,6 +953,8 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
     epolls = thirds(samples, lambda s: s["fd_types"].get("eventpoll", 0))
     rss = thirds(samples, lambda s: s["rss_mib"])
     threads_t = thirds(samples, lambda s: s["threads"])
+    blocks = thirds(samples, lambda s: s.get("py_blocks"))
+    tasks_t = thirds(samples, lambda s: s.get("asyncio_tasks"))
 
     q, qg, before, after = (
         run["quiesce"],
@@ -990,6 +999,14 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
         f" bound {args.max_rss_growth_mib}; {rss['slope_per_min']:+.2f} MiB/min over the last"
         " two thirds)"
         if rss["growth"] is not None
+        else "too few samples",
+    )
+    check(
+        "Python heap flat (allocated blocks, median of the last third vs the first)",
+        blocks["growth"] is not None and blocks["growth"] <= args.max_block_growth,
+        f"{blocks['first']:,.0f} -> {blocks['last']:,.0f} blocks (growth {blocks['growth']:,.0f},"
+        f" bound {args.max_block_growth:,})"
+        if blocks["growth"] is not None
         else "too few samples",
     )
     aq, aqg = acquired(q), acquired(qg)
@@ -1059,6 +1076,8 @@ def summarize(soak: Soak, run: dict[str, Any], meta: dict[str, Any]) -> dict[str
             "sockets": sockets,
             "eventpoll": epolls,
             "rss_mib": rss,
+            "py_blocks": blocks,
+            "asyncio_tasks": tasks_t,
             "threads": threads_t,
         },
         "lifecycle": {
@@ -1207,6 +1226,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--watchdog", type=float, default=30.0)
     p.add_argument("--max-fd-growth", type=int, default=16)
     p.add_argument("--max-rss-growth-mib", type=float, default=24.0)
+    p.add_argument("--max-block-growth", type=int, default=50_000, help="sys.getallocatedblocks")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--out", default=str(ROOT / "docs" / "soak"))
     args = p.parse_args(argv)

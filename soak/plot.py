@@ -109,7 +109,7 @@ def draw(res: dict[str, Any]) -> bytes:
     samples = res["samples"]
     t = [s["t"] for s in samples]
     t_max = max(t[-1] if t else 1.0, 1.0)
-    panels = 5
+    panels = 6
     top0 = 190
     H = top0 + panels * (PANEL_H + PANEL_GAP) + 40
     cv = Canvas(W, H)
@@ -157,6 +157,11 @@ def draw(res: dict[str, Any]) -> bytes:
         ("calls per second", [("ok", per_s("ok"), TEAL), ("failed", per_s("failed"), RED)], True),
         ("client CPU us per call", [("per 1 s window", cpu_us, ORANGE)], True),
         ("RSS MiB", [("rss", get(lambda s: s["rss_mib"]), TEAL)], True),
+        (
+            "Python heap, thousands of blocks",
+            [("sys.getallocatedblocks()", get(lambda s: s.get("py_blocks", 0) / 1000), TEAL)],
+            True,
+        ),
         (
             "open fds",
             [
