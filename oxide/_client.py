@@ -22,6 +22,7 @@ from ._constants import (
 from ._exceptions import OpenAIError
 from ._platform import platform_headers
 from ._sync import SyncRunner
+from ._transport._clock import Clock
 from ._transport._session import SessionHolder
 from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, coerce_timeout
 from ._version import __version__
@@ -80,6 +81,7 @@ class AsyncOpenAI(BaseAsyncClient):
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
         _holder: SessionHolder | None = None,
+        _clock: Clock | None = None,
     ) -> None:
         if api_key is None:
             api_key = os.environ.get("OPENAI_API_KEY")
@@ -129,6 +131,8 @@ class AsyncOpenAI(BaseAsyncClient):
         )
         self._url_cache = {}
         self._static_headers = self._build_static_headers()
+        if _clock is not None:
+            self._clock = _clock
 
     # -- options -----------------------------------------------------------------------------
     @property
@@ -258,6 +262,7 @@ class AsyncOpenAI(BaseAsyncClient):
             connection_limit=self._connection_limit,
             _strict_response_validation=self._strict_response_validation,
             _holder=holder,
+            _clock=self._clock,
         )
         copied._response_mode = self._response_mode
         return copied
@@ -365,6 +370,7 @@ class OpenAI:
         _enforce_credentials: bool = True,
         _engine: AsyncOpenAI | None = None,
         _runner: SyncRunner | None = None,
+        _clock: Clock | None = None,
     ) -> None:
         # The engine is assigned before the runner on purpose: when a dropped client is
         # collected, its session is let go before its loop thread is stopped.
@@ -382,6 +388,7 @@ class OpenAI:
             connection_limit=connection_limit,
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
+            _clock=_clock,
         )
         if _runner is None:
             _runner = SyncRunner()

@@ -6,8 +6,8 @@ async one does. A loop is run by one thread at a time, its *leader*. A thread wh
 already being run by another thread does not wait for it: it hands its coroutine to the
 running loop (a *follower*) and sleeps until the result is there, so many threads share one
 loop the way many tasks do in async code, and their calls are served in the same loop
-iterations. When a leader's own call is done it passes the loop to a follower whose call is
-still running, so the loop keeps running while anyone needs it.
+iterations. When a leader's own call is done while followers' calls are still running, the
+slot's driver thread takes the loop over until no call is left, then parks.
 
 Consequences that the tests pin:
 * the number of loops, sessions and sockets a client holds is bounded (`MAX_LOOPS` loops, one
@@ -15,8 +15,8 @@ Consequences that the tests pin:
 * an object tied to a loop (a stream, a raw response, a page) can be read from any thread,
   also while its creating thread is busy with another call on that loop;
 * a thread already running an event loop (sync code called from async code, notebooks) cannot
-  run another one: its calls go to one private loop thread per client, which leads that loop
-  for good;
+  run another one: its calls are always handed over, to the slot's driver thread if nobody
+  else is running the loop;
 * after `fork` the child abandons everything inherited (threads do not survive a fork, and
   closing inherited sockets could send TLS close_notify on the parent's connections).
 """
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 if TYPE_CHECKING:
     from ._transport._session import SessionHolder
 
-__all__ = ["LoopSlot", "SyncRunner"]
+__all__ = ["MAX_LOOPS", "LoopSlot", "SyncRunner"]
 
 _T = TypeVar("_T")
 
@@ -57,43 +57,104 @@ if hasattr(os, "register_at_fork"):
 class _Call(Generic[_T]):
     """A follower's call: its coroutine runs as a task on a loop another thread is running."""
 
-    __slots__ = ("wake", "future", "done", "lead", "result", "error", "task")
+    __slots__ = ("wake", "done", "result", "error", "task")
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self) -> None:
         self.wake = threading.Lock()
-        self.wake.acquire()  # released once: when the call is done, or when the loop is handed over
-        self.future: asyncio.Future[None] = loop.create_future()
+        self.wake.acquire()  # released once, by the loop, when the call is done
         self.done = False
-        self.lead = False
         self.result: Any = None
         self.error: BaseException | None = None
         self.task: asyncio.Task[None] | None = None
 
 
 class LoopSlot:
-    """One event loop of a sync client, its leader flag and the calls waiting on it."""
+    """One event loop of a sync client: who runs it, the calls waiting on it, and its driver.
 
-    __slots__ = ("loop", "mutex", "led", "followers", "permanent", "__weakref__")
+    The loop is *led* by at most one thread at a time: a calling thread running its own call,
+    or the slot's driver thread. The driver takes over when a leader is done while followers'
+    calls are still running (or when only threads that cannot run a loop need it), runs the
+    loop until no call is left, and parks. So under contention one thread runs the loop for
+    everyone, as in async code, and a quiet client never starts one.
+    """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, *, permanent: bool = False) -> None:
+    __slots__ = (
+        "loop",
+        "mutex",
+        "led",
+        "followers",
+        "idle",
+        "driver",
+        "driver_wake",
+        "stopping",
+        "__weakref__",
+    )
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.mutex = threading.Lock()
-        self.led = permanent
-        # Calls handed to the running loop and not done yet, in arrival order.
+        self.led = False
+        # Calls handed to the loop and not done yet, in arrival order.
         self.followers: dict[_Call[Any], None] = {}
-        self.permanent = permanent  # the private loop thread's loop: always led by it
+        self.idle: asyncio.Future[None] | None = None  # resolved when followers empties
+        self.driver: threading.Thread | None = None
+        self.driver_wake = threading.Lock()
+        self.driver_wake.acquire()  # released to wake the parked driver
+        self.stopping = False
 
-    def _hand_over(self) -> None:
-        """The leader is done: pass the loop to a follower still waiting, or free it."""
+    def release(self) -> None:
+        """A leader is done with the loop: the driver takes it if calls remain, else it is free.
+        Called without the mutex held."""
         with self.mutex:
-            followers = self.followers
-            if followers:
-                call = next(iter(followers))
-                del followers[call]
-                call.lead = True
-                call.wake.release()
-            else:
+            if not self.followers:
                 self.led = False
+                return
+        self.wake_driver()  # the loop stays led: by the driver from now on
+
+    def wake_driver(self, name: str = "oxide-loop") -> None:
+        if self.driver is None:
+            # Daemon: a forgotten client must not keep the interpreter alive at exit.
+            self.driver = threading.Thread(target=_drive, args=(self,), name=name, daemon=True)
+            self.driver.start()
+        self.driver_wake.release()
+
+    def stop_driver(self) -> None:
+        """Ends the driver thread (parked, or once the loop has no calls left)."""
+        driver = self.driver
+        self.stopping = True
+        if driver is None:
+            return
+        # A pending wake makes the driver look at `stopping`: at once if parked, else once
+        # the loop has no calls left.
+        if self.driver_wake.locked():
+            try:
+                self.driver_wake.release()
+            except RuntimeError:  # released meanwhile: a wake is pending anyway
+                pass
+        if driver is not threading.current_thread():
+            driver.join(timeout=5)
+
+
+def _drive(slot: LoopSlot) -> None:
+    """The driver thread: parked until woken, then runs the loop until no call is left."""
+    loop = slot.loop
+    while True:
+        slot.driver_wake.acquire()
+        if slot.stopping or loop.is_closed():
+            return
+        while True:
+            idle = loop.create_future()
+            slot.idle = idle
+            if slot.followers:  # read without the mutex: a stale answer costs one more turn
+                try:
+                    loop.run_until_complete(idle)
+                except BaseException:  # the followers' errors are theirs; keep serving
+                    pass
+            with slot.mutex:
+                if not slot.followers:
+                    slot.idle = None
+                    slot.led = False
+                    break
 
 
 async def _follow(coro: Coroutine[Any, Any, Any], call: _Call[Any], slot: LoopSlot) -> None:
@@ -103,12 +164,13 @@ async def _follow(coro: Coroutine[Any, Any, Any], call: _Call[Any], slot: LoopSl
         call.error = exc
     finally:
         call.done = True
-        if not call.future.done():
-            call.future.set_result(None)
-        # A call that was handed the loop is running it itself: nobody waits on its lock.
-        slot.followers.pop(call, None)
-        if not call.lead:
-            call.wake.release()
+        followers = slot.followers
+        followers.pop(call, None)
+        if not followers:
+            idle = slot.idle
+            if idle is not None and not idle.done():
+                idle.set_result(None)  # the driver may park
+        call.wake.release()
 
 
 class SyncRunner:
@@ -121,16 +183,14 @@ class SyncRunner:
         self._local = threading.local()  # the slot each calling thread uses
         self._slots: list[LoopSlot] = []
         self._next = itertools.count()
-        self._guest: LoopSlot | None = None  # the private loop thread's slot
-        self._guest_thread: threading.Thread | None = None
         self._pid = os.getpid()
         self._holders: list[SessionHolder] = []
         self.closed = False
         _live.add(self)
         # Closes the loops of a runner dropped without close() (or alive at exit): their
-        # sessions' sockets directly, then the loops, then the private thread.
+        # sessions' sockets directly, then the loops; and stops their drivers.
         self._finalizer = weakref.finalize(
-            self, SyncRunner._release, self._slots, self._holders, [self._pid], [None]
+            self, SyncRunner._release, self._slots, self._holders, [self._pid]
         )
 
     def owns(self, holder: SessionHolder) -> None:
@@ -142,14 +202,11 @@ class SyncRunner:
         """The slot a call made from this thread runs on."""
         if self._pid != os.getpid():
             self._reset_after_fork()
-        if asyncio._get_running_loop() is not None:
-            return self._guest_slot()
         local = self._local
         slot: LoopSlot | None = getattr(local, "slot", None)
-        if slot is None or getattr(local, "pid", None) != self._pid or slot.loop.is_closed():
+        if slot is None or slot.loop.is_closed():
             slot = self._pick()
             local.slot = slot
-            local.pid = self._pid
         return slot
 
     def _pick(self) -> LoopSlot:
@@ -163,39 +220,6 @@ class SyncRunner:
                 slots.append(slot)
                 return slot
             return slots[n % len(slots)]
-
-    def _guest_slot(self) -> LoopSlot:
-        slot = self._guest
-        if slot is not None:
-            return slot
-        with self._lock:
-            if self._guest is None:
-                if self.closed:
-                    raise RuntimeError("The client is closed; create a new one.")
-                self._guest = self._start_guest_thread()
-            return self._guest
-
-    def _start_guest_thread(self) -> LoopSlot:
-        loop = asyncio.new_event_loop()
-        slot = LoopSlot(loop, permanent=True)
-        ready = threading.Event()
-
-        def run() -> None:
-            asyncio.set_event_loop(loop)
-            loop.call_soon(ready.set)
-            loop.run_forever()
-            loop.close()  # stopped by shutdown() or by the finalizer of a dropped client
-
-        # Daemon: a forgotten client must not keep the interpreter alive at exit.
-        thread = threading.Thread(target=run, name=self._name, daemon=True)
-        thread.start()
-        ready.wait()
-        self._guest_thread = thread
-        self._finalizer.detach()
-        self._finalizer = weakref.finalize(
-            self, SyncRunner._release, self._slots, self._holders, [self._pid], [slot]
-        )
-        return slot
 
     # -- running --------------------------------------------------------------------------
     def run(self, coro: Coroutine[Any, Any, _T], slot: LoopSlot | None = None) -> _T:
@@ -214,25 +238,36 @@ class SyncRunner:
         if loop.is_closed():
             coro.close()
             raise RuntimeError("The client is closed; create a new one.")
-        if asyncio._get_running_loop() is not None:
-            return self._run_from_running_loop(coro, slot)
+        running = asyncio._get_running_loop()
+        if running is loop:
+            coro.close()
+            raise RuntimeError(
+                "The sync oxide client was called from inside one of its own calls; "
+                "use oxide.AsyncOpenAI inside async code."
+            )
+        # A thread already running an event loop (sync code called from async code, a
+        # notebook) cannot run another one: it always hands its call over.
+        wake = False
+        call: _Call[_T] | None = None
         with slot.mutex:
-            lead = not slot.led
-            if lead:
+            if not slot.led and running is None:
                 slot.led = True
             else:
-                call: _Call[_T] = _Call(loop)
+                call = _Call()
                 slot.followers[call] = None
-        if lead:
+                if not slot.led:
+                    slot.led = wake = True
+        if call is None:
             return self._lead(slot, coro)
-        return self._follow(slot, coro, call)
+        return self._follow(slot, coro, call, wake)
 
     def _lead(self, slot: LoopSlot, coro: Coroutine[Any, Any, _T]) -> _T:
         loop = slot.loop
         try:
             task = loop.create_task(coro)
             try:
-                return loop.run_until_complete(task)
+                result: _T = loop.run_until_complete(task)
+                return result
             except BaseException:
                 # KeyboardInterrupt and the like stop the loop mid-call: the call must not
                 # linger and resume inside a later one.
@@ -240,43 +275,31 @@ class SyncRunner:
                     task.cancel()
                 raise
         finally:
-            slot._hand_over()
+            slot.release()
 
-    def _follow(self, slot: LoopSlot, coro: Coroutine[Any, Any, _T], call: _Call[_T]) -> _T:
+    def _follow(
+        self, slot: LoopSlot, coro: Coroutine[Any, Any, _T], call: _Call[_T], wake: bool
+    ) -> _T:
         loop = slot.loop
 
         def start() -> None:
             call.task = loop.create_task(_follow(coro, call, slot))
 
         loop.call_soon_threadsafe(start)
+        if wake:
+            slot.wake_driver(self._name)
         try:
             call.wake.acquire()
         except BaseException:
             # KeyboardInterrupt while waiting: the call is cancelled in the loop.
             self._abandon_call(slot, call)
             raise
-        if call.lead:
-            # The leader finished first: run the loop until this call is done, then pass it on.
-            try:
-                loop.run_until_complete(call.future)
-            except BaseException:
-                if call.task is not None and not call.task.done():
-                    call.task.cancel()
-                raise
-            finally:
-                slot._hand_over()
         if call.error is not None:
             raise call.error
         result: _T = call.result
         return result
 
     def _abandon_call(self, slot: LoopSlot, call: _Call[Any]) -> None:
-        with slot.mutex:
-            slot.followers.pop(call, None)
-            lead = call.lead
-        if lead:  # handed the loop just now: nobody else will run it
-            slot._hand_over()
-
         def cancel() -> None:
             if call.task is not None:
                 call.task.cancel()
@@ -286,39 +309,6 @@ class SyncRunner:
         except RuntimeError:  # closed meanwhile
             pass
 
-    def _run_from_running_loop(self, coro: Coroutine[Any, Any, _T], slot: LoopSlot) -> _T:
-        """This thread runs an event loop already, so it cannot run `slot`'s: a follower if the
-        slot has a leader, else a short-lived thread leads it for this call."""
-        if slot.permanent and asyncio._get_running_loop() is slot.loop:
-            coro.close()
-            raise RuntimeError(
-                "The sync oxide client was called from its own event loop thread; "
-                "use oxide.AsyncOpenAI inside async code."
-            )
-        with slot.mutex:
-            follow = slot.led
-            if follow:
-                call: _Call[_T] = _Call(slot.loop)
-                slot.followers[call] = None
-        if follow:
-            return self._follow(slot, coro, call)
-        box: list[Any] = []
-
-        def lead() -> None:
-            try:
-                box.append((True, self.run(coro, slot)))
-            except BaseException as exc:
-                box.append((False, exc))
-
-        helper = threading.Thread(target=lead, name=self._name + "-helper", daemon=True)
-        helper.start()
-        helper.join()
-        ok, value = box[0]
-        if not ok:
-            raise value
-        result: _T = value
-        return result
-
     # -- lifecycle ------------------------------------------------------------------------
     def _reset_after_fork(self) -> None:
         # In the child: the threads are gone and the locks may be held by them. Inherited
@@ -326,26 +316,21 @@ class SyncRunner:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._slots = []
-        self._guest = None
-        self._guest_thread = None
         self._pid = os.getpid()
         self._finalizer.detach()
         self._finalizer = weakref.finalize(
-            self, SyncRunner._release, self._slots, self._holders, [self._pid], [None]
+            self, SyncRunner._release, self._slots, self._holders, [self._pid]
         )
 
     def shutdown(self, holder: SessionHolder) -> None:
-        """Closes the client: each idle loop's session in that loop, then the loop; a loop
-        busy in another thread gets its session closed by a call queued on it; then the
-        private loop thread."""
+        """Closes the client: each loop's session in that loop, then its driver, then the
+        loop (a loop that another thread is still running is left to it)."""
         if self._pid != os.getpid():
             holder.close_nowait()
             return
         with self._lock:
             self.closed = True
             slots = list(self._slots)
-            guest, self._guest = self._guest, None
-            thread, self._guest_thread = self._guest_thread, None
         for slot in slots:
             if slot.loop.is_closed():
                 continue
@@ -353,37 +338,24 @@ class SyncRunner:
                 self.run(holder.close_current(), slot)
             except Exception:  # best effort; the sockets go with the loop below
                 holder.let_go_loop(slot.loop)
+            slot.stop_driver()
             with slot.mutex:
                 idle = not slot.led
             if idle:
                 slot.loop.close()
-        if guest is not None:
-            loop = guest.loop
-            try:
-                asyncio.run_coroutine_threadsafe(holder.close_current(), loop).result()
-            except Exception:
-                holder.let_go_loop(loop)
-            loop.call_soon_threadsafe(loop.stop)
-            if thread is not None and thread is not threading.current_thread():
-                thread.join()
-            loop.close()
         holder.close_nowait()
         self._finalizer.detach()
 
     @staticmethod
-    def _release(
-        slots: list[LoopSlot],
-        holders: list[SessionHolder],
-        pid: list[int],
-        guest: list[LoopSlot | None],
-    ) -> None:
+    def _release(slots: list[LoopSlot], holders: list[SessionHolder], pid: list[int]) -> None:
         # A runner dropped without close(), or alive at interpreter exit. Idle loops: their
-        # sessions' sockets are closed without I/O, then the loops. The private loop thread is
-        # stopped, so a program making clients per request does not accumulate threads.
+        # sessions' sockets are closed without I/O, then the loops. Drivers are stopped, so a
+        # program making clients per request does not accumulate threads.
         if pid[0] != os.getpid():
             return
         can_run = asyncio._get_running_loop() is None
         for slot in slots:
+            slot.stop_driver()
             loop = slot.loop
             if loop.is_closed() or loop.is_running():
                 continue
@@ -397,16 +369,3 @@ class SyncRunner:
             for holder in holders:
                 holder.let_go_loop(loop)
             loop.close()
-        guest_slot = guest[0]
-        if guest_slot is not None and not guest_slot.loop.is_closed():
-            loop = guest_slot.loop
-
-            def stop() -> None:
-                for holder in holders:
-                    holder.let_go_loop(loop)
-                loop.stop()
-
-            try:
-                loop.call_soon_threadsafe(stop)
-            except RuntimeError:  # closed meanwhile
-                pass

@@ -27,8 +27,9 @@ records = []
 class Keep(logging.Handler):
     def emit(self, record):
         records.append(record.getMessage())
+# The client side only: the in-process mock server logs clients that hang up mid-stream.
 logging.getLogger("asyncio").addHandler(Keep())
-logging.getLogger("aiohttp").addHandler(Keep())
+logging.getLogger("aiohttp.client").addHandler(Keep())
 MESSAGES = [{"role": "user", "content": "hi"}]
 server = MockOpenAI.in_thread()
 url = server.start()
