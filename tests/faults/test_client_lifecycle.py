@@ -28,6 +28,7 @@ class Keep(logging.Handler):
     def emit(self, record):
         records.append(record.getMessage())
 # The client side only: the in-process mock server logs clients that hang up mid-stream.
+logging.getLogger("aiohttp.server").disabled = True
 logging.getLogger("asyncio").addHandler(Keep())
 logging.getLogger("aiohttp.client").addHandler(Keep())
 MESSAGES = [{"role": "user", "content": "hi"}]
