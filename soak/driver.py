@@ -43,8 +43,8 @@ latency here is mostly queueing behind the other 399 tasks on a saturated core, 
 minus server time" would measure the queue, not the client. Wall latencies per operation are
 reported too, for what they are.
 
-**Flatness**: the run is cut in thirds; the median of the first third's samples is compared
-with the median of the last third's. It fails if open fds grew by more than `--max-fd-growth`
+**Flatness**: the run after its first 5 s is cut in thirds; the median of the first third's
+samples is compared with the median of the last third's. It fails if open fds grew by more than `--max-fd-growth`
 (default 16: the count of ~370 sockets swings by ±20 from one sample to the next as faulted
 connections close and reopen, but the thirds' medians stay within a few; one leaked fd every
 8 s would add 16 between the medians of a 3-minute run, whose centres are 2 minutes apart),
@@ -886,12 +886,16 @@ def _pct(values: list[float], q: float) -> float | None:
     return values[min(len(values) - 1, max(0, math.ceil(q * len(values)) - 1))]
 
 
+WARMUP_S = 5.0  # samples before this are left out of the flatness comparisons
+
+
 def thirds(
     samples: list[dict[str, Any]], key: Callable[[dict[str, Any]], float | None]
 ) -> dict[str, Any]:
-    """Medians of the first and last thirds of the samples, and the least-squares slope (per
-    minute) over the last two thirds, once the pool and the allocator have warmed up."""
-    values = [(s["t"], key(s)) for s in samples]
+    """Medians of the first and last thirds of the samples after the warm-up (the pool filling,
+    lazy decoders, the allocators' first arenas), and the least-squares slope (per minute) over
+    the last two thirds."""
+    values = [(s["t"], key(s)) for s in samples if s["t"] >= WARMUP_S]
     pts = [(t, float(v)) for t, v in values if v is not None]
     if len(pts) < 6:
         return {"first": None, "last": None, "growth": None}
