@@ -28,6 +28,7 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 import oxide
+from oxide._transport._clock import Clock
 
 # Allowance added to upper time bounds: two xdist workers share two cores.
 SLACK = 0.3
@@ -333,6 +334,31 @@ async def create_stream(client: oxide.AsyncOpenAI, **params: Any) -> Any:
 
 def contents(chunks: list[Any]) -> list[str | None]:
     return [c.choices[0].delta.content for c in chunks]
+
+
+# -- time ------------------------------------------------------------------------------------------
+
+
+class FakeClock(Clock):
+    """A clock for the client (`_clock=`): sleeps are recorded, not slept, and advance its own
+    time, so retry delays are checked exactly and Retry-After dates against a frozen "now"."""
+
+    def __init__(self, now: float = 1_750_000_000.0) -> None:
+        self.wall = now
+        self.mono = 1_000.0
+        self.sleeps: list[float] = []
+
+    def time(self) -> float:
+        return self.wall
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.wall += seconds
+        self.mono += seconds
+        await asyncio.sleep(0)
 
 
 # -- clients ------------------------------------------------------------------------------------

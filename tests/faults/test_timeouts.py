@@ -287,3 +287,115 @@ async def test_c11_pool_wait_is_retried_like_the_sdk_pool_timeout(web_server, ma
     assert 2 * 0.1 + BACKOFF_0[0] - 0.01 <= elapsed <= 2 * 0.1 + BACKOFF_0[1] + SLACK
     await stream.close()
     assert acquired(client) == 0
+
+
+@pytest.mark.asyncio
+async def test_c11_pool_wait_fires_on_its_own_not_after_pool_plus_connect(web_server, make_client):
+    # The official Timeout.pool bounds the wait for a free connection by itself; aiohttp's only
+    # knob would make it pool + connect (here 5.2 s).
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        await resp.write(sse(chat_chunk("held")))
+        await server.release.wait()
+        return resp
+
+    server = await web_server(handler)
+    client = make_client(
+        server.url, connection_limit=1, max_retries=0, timeout=oxide.Timeout(5, pool=0.2)
+    )
+    stream = await create_stream(client)
+    t0 = time.monotonic()
+    with pytest.raises(oxide.APITimeoutError) as info:
+        await asyncio.wait_for(get_model(client), timeout=4)
+    elapsed = time.monotonic() - t0
+    assert 0.2 - 0.01 <= elapsed <= 0.2 + SLACK
+    assert isinstance(info.value.__cause__, aiohttp.ConnectionTimeoutError)
+    await stream.close()
+
+
+# -- C12: a long healthy stream --------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_c12_stream_longer_than_every_limit_completes(web_server, make_client):
+    # Compressed in time: 1.5 s of events every 0.1 s under a 0.3 s read timeout, a 0.5 s
+    # connect timeout and a 0.4 s call deadline (which covers the start of the stream only).
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        for i in range(15):
+            await resp.write(sse(chat_chunk(f"t{i}")))
+            await asyncio.sleep(0.1)
+        await resp.write(b"data: [DONE]\n\n")
+        return resp
+
+    server = await web_server(handler)
+    client = make_client(server.url, max_retries=0, timeout=oxide.Timeout(0.5, read=0.3, total=0.4))
+    t0 = time.monotonic()
+    stream = await create_stream(client)
+    items = [item async for item in stream]
+    assert time.monotonic() - t0 >= 1.4
+    assert contents(items) == [f"t{i}" for i in range(15)]
+    assert stream.completed
+
+
+# -- the call deadline (Timeout.total, an oxide extra) ------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_total_deadline_cuts_a_stalled_attempt_and_spans_retries(web_server, make_client):
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        await server.release.wait()  # never answers
+        return json_response(model_obj())
+
+    server = await web_server(handler)
+    client = make_client(server.url, max_retries=2, timeout=oxide.Timeout(10, total=0.3))
+    t0 = time.monotonic()
+    with pytest.raises(oxide.APITimeoutError, match=r"Timeout.total=0.3"):
+        await get_model(client)
+    elapsed = time.monotonic() - t0
+    assert 0.3 - 0.01 <= elapsed <= 0.3 + SLACK
+    assert server.count == 1  # no retry is started past the deadline
+    assert acquired(client) == 0
+
+
+@pytest.mark.asyncio
+async def test_total_deadline_bounds_retries_of_a_failing_server(web_server, make_client):
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        await asyncio.sleep(0.2)  # each attempt stalls, then the read timeout fires
+        return json_response(model_obj())
+
+    server = await web_server(handler)
+    client = make_client(server.url, max_retries=5, timeout=oxide.Timeout(10, read=0.05, total=1.2))
+    t0 = time.monotonic()
+    with pytest.raises(oxide.APITimeoutError):
+        await get_model(client)
+    elapsed = time.monotonic() - t0
+    # Attempts of 0.05 s separated by 0.375-0.5 s and 0.75-1 s backoffs: the third would start
+    # past 1.2 s, so there are two, and the call ends well before five retries would.
+    assert server.count == 2
+    assert elapsed <= 1.2 + SLACK
+
+
+def test_total_deadline_on_the_sync_client(thread_server):
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        await asyncio.sleep(2)
+        return json_response(model_obj())
+
+    server = thread_server(handler)
+    t0 = time.monotonic()
+    with oxide.OpenAI(api_key="sk-test", base_url=server.url) as client:
+        with pytest.raises(oxide.APITimeoutError):
+            client.models.retrieve("gpt-test", timeout=oxide.Timeout(10, total=0.3))
+    assert time.monotonic() - t0 <= 0.3 + SLACK + 0.2
+
+
+def test_timeout_total_is_kept_by_copies_and_compared():
+    t = oxide.Timeout(600, connect=5.0, total=30)
+    assert oxide.Timeout(t).total == 30
+    assert t != oxide.Timeout(600, connect=5.0)
+    assert t == oxide.Timeout(600, connect=5.0, total=30)
+    assert "total=30" in repr(t)
+    client = oxide.AsyncOpenAI(api_key="k", timeout=t)
+    assert client.with_options(max_retries=0).timeout == t
