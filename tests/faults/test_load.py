@@ -18,7 +18,6 @@ import sys
 import tracemalloc
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
