@@ -163,14 +163,15 @@ def main() -> int:
     lines = [
         f"{started:%Y-%m-%d %H:%M} UTC: `{' '.join(['fuzz/run.py', *sys.argv[1:]])}`",
         "",
-        "| module | executions | exec/s | corpus: units (files, bytes on disk) | time | result |",
-        "|---|---|---|---|---|---|",
+        "| module | executions | exec/s | corpus: units (files, bytes on disk) | time | ASan | result |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         rate = r.executions / r.seconds if r.seconds else 0
         lines.append(
             f"| {r.module} | {r.executions:,} | {rate:,.0f} | {r.corpus_units:,} "
-            f"({r.corpus_files:,}, {r.corpus_bytes:,}) | {r.seconds:,.0f} s | {r.status} |"
+            f"({r.corpus_files:,}, {r.corpus_bytes:,}) | {r.seconds:,.0f} s | "
+            f"{'REPORTED' if r.asan else 'nothing'} | {r.status} |"
         )
     summary = "\n".join(lines)
     (BUILD / "last-run.md").write_text(summary + "\n")
