@@ -24,6 +24,7 @@ import pytest_asyncio
 from aiohttp import web
 
 import oxide
+from oxide._transport._aiohttp_private import acquired_connections
 
 from .conftest import AppServer, acquired, chat_chunk, create_stream, sse
 
@@ -97,6 +98,9 @@ async def endless(web_server: Callable[..., Awaitable[AppServer]]) -> tuple[Endl
     return streams, server.url
 
 
+MESSAGES = [{"role": "user", "content": "hi"}]
+
+
 async def consume_and_break(client: oxide.AsyncOpenAI) -> int:
     n = 0
     async for _ in await create_stream(client):
@@ -106,115 +110,176 @@ async def consume_and_break(client: oxide.AsyncOpenAI) -> int:
     return n
 
 
-async def consume_and_return(client: oxide.AsyncOpenAI) -> int:
-    n = 0
-    async for _ in await create_stream(client):
-        n += 1
-        if n == 3:
-            return n
-    raise AssertionError("the stream ended")
+# -- every stream type and helper, async: how to open it, and what to iterate and close --------
+
+
+async def open_chat(client: oxide.AsyncOpenAI) -> tuple[Any, Any]:
+    stream = await client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+    return stream, stream
+
+
+async def open_responses(client: oxide.AsyncOpenAI) -> tuple[Any, Any]:
+    stream = await client.responses.create(model="m", input="hi", stream=True)
+    return stream, stream
+
+
+async def open_raw(client: oxide.AsyncOpenAI) -> tuple[Any, Any]:
+    raw = await client.with_raw_response.chat.completions.create(
+        model="m", messages=MESSAGES, stream=True
+    )
+    stream = raw.parse()
+    return stream, stream
+
+
+async def open_chat_helper(client: oxide.AsyncOpenAI) -> tuple[Any, Any]:
+    stream = await client.chat.completions.stream(model="m", messages=MESSAGES).__aenter__()
+    return stream, stream
+
+
+async def open_responses_helper(client: oxide.AsyncOpenAI) -> tuple[Any, Any]:
+    stream = await client.responses.stream(model="m", input="hi").__aenter__()
+    return stream, stream
+
+
+ASYNC_KINDS: dict[str, Callable[[oxide.AsyncOpenAI], Awaitable[tuple[Any, Any]]]] = {
+    "chat": open_chat,
+    "responses": open_responses,
+    "raw-response": open_raw,
+    "chat-helper": open_chat_helper,
+    "responses-helper": open_responses_helper,
+}
 
 
 class Stop(Exception):
     pass
 
 
-async def consume_and_raise(client: oxide.AsyncOpenAI) -> int:
+async def exit_break(opened: Awaitable[tuple[Any, Any]]) -> None:
+    it, _ = await opened
     n = 0
-    async for _ in await create_stream(client):
+    async for _ in it:
         n += 1
         if n == 3:
-            raise Stop
+            break
+
+
+async def exit_return(opened: Awaitable[tuple[Any, Any]]) -> None:
+    it, _ = await opened
+    n = 0
+    async for _ in it:
+        n += 1
+        if n == 3:
+            return
     raise AssertionError("the stream ended")
 
 
-async def consume_and_drop(client: oxide.AsyncOpenAI) -> int:
-    stream = await create_stream(client)
-    first = await stream.__anext__()
-    del stream
-    return 1 if first is not None else 0
+async def exit_exception(opened: Awaitable[tuple[Any, Any]]) -> None:
+    it, _ = await opened
+    with contextlib.suppress(Stop):
+        async for _ in it:
+            raise Stop
 
 
-async def responses_break(client: oxide.AsyncOpenAI) -> int:
-    n = 0
-    async for _ in await client.responses.create(model="gpt-test", input="hi", stream=True):
-        n += 1
-        if n == 3:
-            break
-    return n
+async def exit_dropped(opened: Awaitable[tuple[Any, Any]]) -> None:
+    it, obj = await opened
+    await it.__anext__()
+    del it, obj
 
 
-async def raw_response_break(client: oxide.AsyncOpenAI) -> int:
-    raw = await client.with_raw_response.chat.completions.create(
-        model="gpt-test", messages=[{"role": "user", "content": "hi"}], stream=True
-    )
-    n = 0
-    async for _ in raw.parse():
-        n += 1
-        if n == 3:
-            break
-    return n
+async def exit_close(opened: Awaitable[tuple[Any, Any]]) -> None:
+    it, obj = await opened
+    await it.__anext__()
+    await obj.close()
 
 
-async def raw_response_never_parsed(client: oxide.AsyncOpenAI) -> int:
-    raw = await client.with_raw_response.chat.completions.create(
-        model="gpt-test", messages=[{"role": "user", "content": "hi"}], stream=True
-    )
-    return raw.status_code
+async def exit_context_manager(opened: Awaitable[tuple[Any, Any]]) -> None:
+    it, obj = await opened
+    async with obj:
+        await it.__anext__()
 
 
-async def chat_helper_dropped(client: oxide.AsyncOpenAI) -> int:
-    # The manager entered but never exited: what a caller holding the stream object and
-    # forgetting it does.
-    manager = client.chat.completions.stream(
-        model="gpt-test", messages=[{"role": "user", "content": "hi"}]
-    )
-    stream = await manager.__aenter__()
-    n = 0
-    async for _ in stream:
-        n += 1
-        if n == 3:
-            break
-    return n
+async def exit_cancelled(opened: Awaitable[tuple[Any, Any]]) -> None:
+    started = asyncio.Event()
+
+    async def consume() -> None:
+        it, _ = await opened
+        async for _ in it:
+            started.set()
+            await asyncio.sleep(0)
+
+    task = asyncio.ensure_future(consume())
+    await started.wait()
+    task.cancel()
+    # Waited for without re-raising: `await task` would hand this frame the CancelledError,
+    # whose traceback holds the cancelled frame (and the stream in its local) for as long as
+    # the task keeps that exception. That is Python's, not the stream's, reference.
+    await asyncio.wait([task])
+    assert task.cancelled()
+    del task
 
 
-async def responses_helper_dropped(client: oxide.AsyncOpenAI) -> int:
-    manager = client.responses.stream(model="gpt-test", input="hi")
-    stream = await manager.__aenter__()
-    n = 0
-    async for _ in stream:
-        n += 1
-        if n == 3:
-            break
-    return n
-
-
-EXITS: dict[str, Callable[[oxide.AsyncOpenAI], Awaitable[int]]] = {
-    "break": consume_and_break,
-    "return": consume_and_return,
-    "exception": consume_and_raise,
-    "dropped": consume_and_drop,
-    "responses-break": responses_break,
-    "raw-response-break": raw_response_break,
-    "raw-response-never-parsed": raw_response_never_parsed,
-    "chat-helper-dropped": chat_helper_dropped,
-    "responses-helper-dropped": responses_helper_dropped,
+ASYNC_EXITS: dict[str, Callable[[Awaitable[tuple[Any, Any]]], Awaitable[None]]] = {
+    "break": exit_break,
+    "return": exit_return,
+    "exception": exit_exception,
+    "dropped": exit_dropped,
+    "close": exit_close,
+    "context-manager": exit_context_manager,
+    "cancelled": exit_cancelled,
 }
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("exit_path", list(EXITS))
-async def test_l2_leaving_a_stream_releases_its_connection_at_once(endless, make_client, exit_path):
+@pytest.mark.parametrize("exit_path", list(ASYNC_EXITS))
+@pytest.mark.parametrize("kind", list(ASYNC_KINDS))
+async def test_l2_every_exit_of_every_async_stream_releases_its_connection_at_once(
+    endless, make_client, kind, exit_path
+):
     streams, url = endless
     client = make_client(url)
     with no_gc():
-        with contextlib.suppress(Stop):
-            await EXITS[exit_path](client)
+        await ASYNC_EXITS[exit_path](ASYNC_KINDS[kind](client))
         # No await in between: the connection is back (closed, since the body was unread)
         # as soon as the last reference to the stream went away.
         assert acquired(client) == 0
     await streams.wait_ended(1)  # and the server stops generating
     assert streams.open == 0
+
+
+@pytest.mark.asyncio
+async def test_l2_raw_response_never_parsed_releases_its_connection(endless, make_client):
+    streams, url = endless
+    client = make_client(url)
+    with no_gc():
+        raw = await client.with_raw_response.chat.completions.create(
+            model="m", messages=MESSAGES, stream=True
+        )
+        assert raw.status_code == 200
+        del raw
+        assert acquired(client) == 0
+    await streams.wait_ended(1)
+
+
+@pytest.mark.asyncio
+async def test_l2_streaming_response_left_without_its_context_manager(endless, make_client):
+    # `with_streaming_response` used without `async with`: the chain of async generators
+    # under `iter_lines()` is finalised by the loop, one level per iteration or so, so the
+    # connection comes back a few loop iterations later (no GC pass, no await from the user).
+    streams, url = endless
+    client = make_client(url)
+    with no_gc():
+        response = await client.with_streaming_response.chat.completions.create(
+            model="m", messages=MESSAGES, stream=True
+        ).__aenter__()
+        async for _ in response.iter_lines():
+            break
+        del response
+        for _ in range(20):
+            if acquired(client) == 0:
+                break
+            await asyncio.sleep(0)
+        assert acquired(client) == 0
+    await streams.wait_ended(1)
 
 
 @pytest.mark.asyncio
@@ -275,12 +340,119 @@ async def _zip_range(stream: Any, n: int) -> AsyncIterator[tuple[Any, int]]:
             return
 
 
-def test_sync_stream_left_with_break_releases_its_connection(thread_server):
+# -- the sync client: every stream type and helper, every exit ---------------------------------
+
+
+def sync_acquired(client: oxide.OpenAI) -> int:
+    return sum(acquired_connections(s) for s in client._engine._holder.sessions())
+
+
+def sync_open_chat(client: oxide.OpenAI) -> tuple[Any, Any]:
+    stream = client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+    return stream, stream
+
+
+def sync_open_responses(client: oxide.OpenAI) -> tuple[Any, Any]:
+    stream = client.responses.create(model="m", input="hi", stream=True)
+    return stream, stream
+
+
+def sync_open_raw(client: oxide.OpenAI) -> tuple[Any, Any]:
+    raw = client.with_raw_response.chat.completions.create(
+        model="m", messages=MESSAGES, stream=True
+    )
+    stream = raw.parse()
+    return stream, stream
+
+
+def sync_open_chat_helper(client: oxide.OpenAI) -> tuple[Any, Any]:
+    stream = client.chat.completions.stream(model="m", messages=MESSAGES).__enter__()
+    return stream, stream
+
+
+def sync_open_responses_helper(client: oxide.OpenAI) -> tuple[Any, Any]:
+    stream = client.responses.stream(model="m", input="hi").__enter__()
+    return stream, stream
+
+
+SYNC_KINDS: dict[str, Callable[[oxide.OpenAI], tuple[Any, Any]]] = {
+    "chat": sync_open_chat,
+    "responses": sync_open_responses,
+    "raw-response": sync_open_raw,
+    "chat-helper": sync_open_chat_helper,
+    "responses-helper": sync_open_responses_helper,
+}
+
+
+def sync_exit_break(opened: tuple[Any, Any]) -> None:
+    it, _ = opened
+    for n, _ in enumerate(it):
+        if n == 2:
+            break
+
+
+def sync_exit_exception(opened: tuple[Any, Any]) -> None:
+    it, _ = opened
+    with contextlib.suppress(Stop):
+        for _ in it:
+            raise Stop
+
+
+def sync_exit_dropped(opened: tuple[Any, Any]) -> None:
+    it, obj = opened
+    next(iter(it))
+    del it, obj
+
+
+def sync_exit_close(opened: tuple[Any, Any]) -> None:
+    it, obj = opened
+    next(iter(it))
+    obj.close()
+
+
+def sync_exit_context_manager(opened: tuple[Any, Any]) -> None:
+    it, obj = opened
+    with obj:
+        next(iter(it))
+
+
+SYNC_EXITS: dict[str, Callable[[tuple[Any, Any]], None]] = {
+    "break": sync_exit_break,
+    "exception": sync_exit_exception,
+    "dropped": sync_exit_dropped,
+    "close": sync_exit_close,
+    "context-manager": sync_exit_context_manager,
+}
+
+
+@pytest.fixture(scope="module")
+def endless_sync_url() -> Iterator[tuple[EndlessStreams, str]]:
+    from .conftest import ThreadServer
+
     streams = EndlessStreams()
-    server = thread_server(streams.handler)
+    ts = ThreadServer(streams.handler)
+    try:
+        yield streams, ts.server.url
+    finally:
+        ts.stop()
+
+
+@pytest.mark.parametrize("exit_path", list(SYNC_EXITS))
+@pytest.mark.parametrize("kind", list(SYNC_KINDS))
+def test_l2_every_exit_of_every_sync_stream_releases_its_connection_at_once(
+    endless_sync_url, kind, exit_path
+):
+    _streams, url = endless_sync_url
+    with oxide.OpenAI(api_key="sk-test", base_url=url) as client, no_gc():
+        SYNC_EXITS[exit_path](SYNC_KINDS[kind](client))
+        assert sync_acquired(client) == 0
+
+
+def test_l2_sync_streams_left_with_break_keep_a_small_pool_usable(endless_sync_url):
+    _streams, url = endless_sync_url
     client = oxide.OpenAI(
         api_key="sk-test",
-        base_url=server.url,
+        base_url=url,
         connection_limit=2,
         timeout=oxide.Timeout(5.0, connect=2.0),
         max_retries=0,
@@ -289,7 +461,7 @@ def test_sync_stream_left_with_break_releases_its_connection(thread_server):
         for _ in range(20):
             n = 0
             for _ in client.chat.completions.create(
-                model="gpt-test", messages=[{"role": "user", "content": "hi"}], stream=True
+                model="gpt-test", messages=MESSAGES, stream=True
             ):
                 n += 1
                 if n == 3:
