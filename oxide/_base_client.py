@@ -7,7 +7,6 @@ per-call CPU cost users pay, so work that does not depend on the call is done on
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Mapping
@@ -183,7 +182,11 @@ class BaseAsyncClient:
         data = encode_body(body) if body is not None else None
         if data is not None:
             headers["Content-Type"] = "application/json"
+        expect_usage = False
         if stream:
+            # A stream asked to end with a usage chunk is complete only once it arrived.
+            options_ = body.get("stream_options") if isinstance(body, dict) else None
+            expect_usage = isinstance(options_, dict) and options_.get("include_usage") is True
             # Asks proxies not to buffer the event stream.
             headers["Accept"] = "text/event-stream"
             headers["Cache-Control"] = "no-cache"
@@ -281,13 +284,18 @@ class BaseAsyncClient:
                 stream_cls=stream_cls,
                 retries_taken=retries_taken,
                 elapsed=time.monotonic() - started,
+                expect_usage=expect_usage,
             )
         if stream:
-            return await self._open_stream(resp, request, stream_cls or cast_to)
+            return await self._open_stream(resp, request, stream_cls or cast_to, expect_usage)
         return _parse_body(cast_to, content, resp, request)
 
     async def _open_stream(
-        self, resp: aiohttp.ClientResponse, request: Request, item_type: Any
+        self,
+        resp: aiohttp.ClientResponse,
+        request: Request,
+        item_type: Any,
+        expect_usage: bool = False,
     ) -> AsyncStream[Any]:
         content_type = resp.headers.get("Content-Type", "")
         if "json" in content_type and "event-stream" not in content_type:
@@ -312,4 +320,4 @@ class BaseAsyncClient:
                 message=f"Expected a text/event-stream response, got {content_type!r}",
             )
         decode = _models.decoder_for(item_type)
-        return AsyncStream(decode=decode, response=resp, request=request)
+        return AsyncStream(decode=decode, response=resp, request=request, expect_usage=expect_usage)

@@ -55,6 +55,7 @@ class _ResponseBase:
         stream_cls: Any,
         retries_taken: int,
         elapsed: float,
+        expect_usage: bool = False,
     ) -> None:
         self._client = client
         self._raw = raw
@@ -65,6 +66,7 @@ class _ResponseBase:
         self._stream_cls = stream_cls
         self.retries_taken = retries_taken
         self._elapsed = elapsed
+        self._expect_usage = expect_usage
         self._parsed: dict[Any, Any] = {}
         self._runner: SyncRunner | None = None
         self._slot: LoopSlot | None = None  # set with the runner by _for_sync
@@ -123,7 +125,10 @@ class _ResponseBase:
         item_type = to or self._stream_cls or self._cast_to
         decode = _models.decoder_for(item_type)
         astream: AsyncStream[Any] = AsyncStream(
-            decode=decode, response=self._raw, request=self._request
+            decode=decode,
+            response=self._raw,
+            request=self._request,
+            expect_usage=self._expect_usage,
         )
         self._handed_off = True
         if self._runner is None:

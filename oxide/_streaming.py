@@ -51,10 +51,11 @@ _FINAL_EVENT_TYPES = frozenset(
 )
 
 
-def _looks_final(item: Any) -> bool:
+def _looks_final(item: Any, expect_usage: bool = False) -> bool:
     """Whether the last item of a stream that ended without `[DONE]` ends the generation: a
     terminal event type, or a chat/completion chunk whose choices all carry a finish_reason
-    (or the usage chunk that follows them). Read once per stream, at its end."""
+    (or the usage chunk that follows them; the only final one when usage was asked for).
+    Read once per stream, at its end."""
     if item is None:
         return False
     kind = getattr(item, "type", None)
@@ -65,6 +66,8 @@ def _looks_final(item: Any) -> bool:
         return False
     if not choices:
         return getattr(item, "usage", None) is not None
+    if expect_usage:
+        return False
     return all(getattr(c, "finish_reason", None) is not None for c in choices)
 
 
@@ -96,8 +99,11 @@ class AsyncStream(Generic[_T]):
         decode: Callable[[str], _T],
         response: aiohttp.ClientResponse,
         request: Request,
+        expect_usage: bool = False,
     ) -> None:
         self._decode = decode
+        # `stream_options.include_usage` was asked: the usage chunk is the last one.
+        self._expect_usage = expect_usage
         self._raw = response
         self._request = request
         self.response = Response(
@@ -199,7 +205,7 @@ class AsyncStream(Generic[_T]):
         """The body ended without `[DONE]`. Complete if the last item says the generation was
         over (servers that omit the marker), else a truncated stream: raise, so that a cut-off
         answer is never taken for a whole one (the official SDK ends silently)."""
-        if _looks_final(self._last):
+        if _looks_final(self._last, self._expect_usage):
             self._finish(clean=True)
             return
         self._finish(clean=False)

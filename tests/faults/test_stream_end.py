@@ -218,3 +218,42 @@ def test_c6_sync_stream_cut_off_raises_incomplete(thread_server):
                 got.append(item.choices[0].delta.content)
         assert got == ["a"]
         assert not stream.completed
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("raw", [False, True], ids=["create", "with_raw_response"])
+async def test_c6_cut_before_the_usage_chunk_that_was_asked_for_is_incomplete(
+    raw_server, make_client, raw
+):
+    # Found by `make soak`: with `stream_options.include_usage`, a body ending right after the
+    # finish_reason chunk is missing its last chunk (the usage), so it is not complete.
+    body = sse(chat_chunk("a")) + sse(chat_chunk("", finish="stop"))
+    server = await serve_bytes(raw_server, body)
+    client = make_client(server.url)
+    params: dict[str, Any] = {
+        "model": "gpt-test",
+        "messages": [{"role": "user", "content": "hi"}],
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
+    if raw:
+        stream = (await client.with_raw_response.chat.completions.create(**params)).parse()
+    else:
+        stream = await client.chat.completions.create(**params)
+    got: list[Any] = []
+    with pytest.raises(oxide.IncompleteStreamError):
+        async for item in stream:
+            got.append(item)
+    assert len(got) == 2
+    assert not stream.completed
+
+
+@pytest.mark.asyncio
+async def test_c6_usage_chunk_that_was_asked_for_completes_the_stream(raw_server, make_client):
+    body = sse(chat_chunk("a")) + sse(chat_chunk("", finish="stop")) + sse(usage_chunk())
+    server = await serve_bytes(raw_server, body)
+    client = make_client(server.url)
+    stream = await create_stream(client, stream_options={"include_usage": True})
+    items = [item async for item in stream]
+    assert items[-1].usage.total_tokens == 3
+    assert stream.completed
