@@ -55,9 +55,7 @@ class IdleCappedConnector(aiohttp.TCPConnector):
         super().__init__(**kwargs)
         self._oxide_max_idle = max_idle
 
-    async def connect(
-        self, req: Any, traces: list[Any], timeout: aiohttp.ClientTimeout
-    ) -> Any:
+    async def connect(self, req: Any, traces: list[Any], timeout: aiohttp.ClientTimeout) -> Any:
         key = req.connection_key
         if self._available_connections(key) <= 0 and not self._conns.get(key):
             entry = _pool_waits.get(id(timeout))

@@ -16,9 +16,7 @@ from .._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER_DELAY, MAX_RETRY_D
 __all__ = ["parse_retry_after", "retry_delay", "should_retry_status"]
 
 
-def parse_retry_after(
-    headers: Mapping[str, str] | None, now: float | None = None
-) -> float | None:
+def parse_retry_after(headers: Mapping[str, str] | None, now: float | None = None) -> float | None:
     """Seconds the server asks us to wait: `retry-after-ms`, then `retry-after` as seconds, then
     as an HTTP date (relative to `now`, default `time.time()`). A finite float, or None when
     absent, unparsable or not finite (`nan`, `inf`, `1e999`); never raises."""
@@ -52,9 +50,7 @@ def _parse_retry_after(headers: Mapping[str, str] | None, now: float | None) -> 
         return None
 
 
-def should_retry_status(
-    status: int, headers: Mapping[str, str], now: float | None = None
-) -> bool:
+def should_retry_status(status: int, headers: Mapping[str, str], now: float | None = None) -> bool:
     """Whether a status response is retried, in the SDK's order of precedence."""
     retry_after = parse_retry_after(headers, now)
     # A server asking for more than two minutes gets the error surfaced instead (#3555).
