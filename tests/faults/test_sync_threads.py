@@ -206,3 +206,35 @@ def test_l5_calls_from_inside_a_running_loop_and_streams_read_outside(thread_ser
 
     assert asyncio.run(read_inside()) == [f"t{i}" for i in range(5)]
     client.close()
+
+
+def test_l5_ctrl_c_while_following_another_threads_loop_leaves_the_client_usable(
+    thread_server,
+) -> None:
+    # The main thread waits for a call that another thread's loop runs; Ctrl-C interrupts the
+    # wait, the call is cancelled in the loop, and the next call from the main thread gets
+    # its own answer (not a wake-up left over from the interrupted one).
+    import signal
+
+    server = thread_server(chat)
+    client = oxide.OpenAI(api_key="sk-test", base_url=server.url)
+    client.chat.completions.create(model="m", messages=MESSAGES)
+    leader_started = threading.Event()
+
+    def lead() -> Any:
+        leader_started.set()
+        return client.chat.completions.create(model="m", messages=MESSAGES, user="slow")
+
+    with ThreadPoolExecutor(1) as pool:
+        future = pool.submit(lead)
+        leader_started.wait(5)
+        time.sleep(0.05)  # the worker now runs the loop for its slow call
+        timer = threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            client.chat.completions.create(model="m", messages=MESSAGES, user="slow")
+        timer.join()
+        assert future.result(5).choices[0].message.content == "hello"
+    stream = client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+    assert [c.choices[0].delta.content for c in stream] == [f"t{i}" for i in range(5)]
+    client.close()
