@@ -65,13 +65,13 @@ check-types: sync-types
 	git diff --exit-code -- oxide/types codegen/FALLBACKS.md
 
 lint: venv
-	$(BIN)/python -m ruff check oxide tests codegen benchmarks
-	$(BIN)/python -m ruff format --check oxide tests codegen benchmarks
+	$(BIN)/python -m ruff check oxide tests codegen benchmarks soak fuzz
+	$(BIN)/python -m ruff format --check oxide tests codegen benchmarks soak fuzz
 	$(BIN)/python -m mypy
 
 fmt: venv
-	$(BIN)/python -m ruff format oxide tests codegen benchmarks
-	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks
+	$(BIN)/python -m ruff format oxide tests codegen benchmarks soak fuzz
+	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks soak fuzz
 
 # Differential fuzzing of the twins (fuzz/README.md); not part of `make test`. The compiled twins
 # are rebuilt with clang + ASan + libFuzzer coverage into build/fuzz/lib, apart from the in-place
