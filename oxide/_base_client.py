@@ -121,6 +121,8 @@ class BaseAsyncClient:
     _response_mode: str = "parsed"
     # Retry sleeps, Retry-After dates and deadlines; the fault tests pass a fake one.
     _clock: Clock = SYSTEM_CLOCK
+    # The client's own timeout and its aiohttp form, so most calls skip the cache lookup.
+    _aio_timeout: tuple[object, aiohttp.ClientTimeout] = (object(), aiohttp.ClientTimeout())
 
     def _url(self, path: str) -> URL:
         url = self._url_cache.get(path)
@@ -192,7 +194,13 @@ class BaseAsyncClient:
             headers["Cache-Control"] = "no-cache"
         if not custom_timeout_header and timeout is not None and timeout.read is not None:
             headers["x-stainless-read-timeout"] = str(timeout.read)
-        aio_timeout = client_timeout(timeout)
+        cached = self._aio_timeout
+        if cached[0] is timeout:
+            aio_timeout = cached[1]
+        else:
+            aio_timeout = client_timeout(timeout)
+            if timeout is self._timeout:
+                self._aio_timeout = (timeout, aio_timeout)
         url = self._url(path)
         session = self._holder.get()
         request = Request(method, str(url), headers)

@@ -11,6 +11,7 @@ instead of leaking sockets quietly.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
@@ -55,21 +56,31 @@ class IdleCappedConnector(aiohttp.TCPConnector):
         super().__init__(**kwargs)
         self._oxide_max_idle = max_idle
 
-    async def connect(self, req: Any, traces: list[Any], timeout: aiohttp.ClientTimeout) -> Any:
-        key = req.connection_key
-        if self._available_connections(key) <= 0 and not self._conns.get(key):
-            entry = _pool_waits.get(id(timeout))
-            if entry is not None and entry[0] is timeout:
-                # The pool is full: wait for a slot, bounded by `pool` alone; then aiohttp
-                # takes it (or, if another request was faster, waits again under `connect`).
-                try:
-                    async with time_limit(entry[1]):
-                        await self._wait_for_available_connection(key, traces)
-                except TimeoutError:
-                    raise aiohttp.ConnectionTimeoutError(
-                        f"Timed out after {entry[1]} s waiting for a free connection from the "
-                        "pool (Timeout.pool)"
-                    ) from None
+    def connect(  # returns the coroutine itself: no extra frame per request
+        self, req: Any, traces: list[Any], timeout: aiohttp.ClientTimeout
+    ) -> Coroutine[Any, Any, Any]:
+        # Cheap test first (oxide sets no per-host limit): is every connection in use?
+        if self._limit and len(self._acquired) >= self._limit:
+            key = req.connection_key
+            if self._available_connections(key) <= 0 and not self._conns.get(key):
+                entry = _pool_waits.get(id(timeout))
+                if entry is not None and entry[0] is timeout:
+                    return self._connect_after_pool_wait(req, traces, timeout, entry[1])
+        return super().connect(req, traces, timeout)
+
+    async def _connect_after_pool_wait(
+        self, req: Any, traces: list[Any], timeout: aiohttp.ClientTimeout, pool: float
+    ) -> Any:
+        # The pool is full: wait for a slot, bounded by `pool` alone; then aiohttp takes it (or,
+        # if another request was faster, waits again under `connect`).
+        try:
+            async with time_limit(pool):
+                await self._wait_for_available_connection(req.connection_key, traces)
+        except TimeoutError:
+            raise aiohttp.ConnectionTimeoutError(
+                f"Timed out after {pool} s waiting for a free connection from the pool "
+                "(Timeout.pool)"
+            ) from None
         return await super().connect(req, traces, timeout)
 
     def _release(  # private in aiohttp; see the module docstring
