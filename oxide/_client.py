@@ -373,7 +373,7 @@ class OpenAI:
         _clock: Clock | None = None,
     ) -> None:
         # The engine is assigned before the runner on purpose: when a dropped client is
-        # collected, its session is let go before its loop thread is stopped.
+        # collected, its session is let go before its loops are closed.
         self._engine: AsyncOpenAI = _engine or _SyncEngine(
             api_key=api_key,  # type: ignore[arg-type]  # a sync callable works: see _refresh_api_key
             organization=organization,
@@ -449,7 +449,7 @@ class OpenAI:
         return self._engine.default_query
 
     def copy(self, **kwargs: Any) -> OpenAI:
-        """Same as `AsyncOpenAI.copy`; the copy shares the loop thread and the pool."""
+        """Same as `AsyncOpenAI.copy`; the copy shares the loops and the pool."""
         return OpenAI(_engine=self._engine.copy(**kwargs), _runner=self._runner)
 
     with_options = copy

@@ -15,8 +15,9 @@
     └── WebSocketConnectionClosedError, WebSocketQueueFullError
     InvalidWebhookSignatureError (ValueError, not an OpenAIError: as upstream)
 
-Foreign exceptions (aiohttp, msgspec, OSError) are translated in one place,
-`oxide._transport._errors`, and chained with `from`.
+Transport exceptions (aiohttp, OSError, timeouts) are translated in one place,
+`oxide._transport._errors`; undecodable bodies become `APIResponseValidationError` where they are
+decoded (`_base_client._parse_body`, `AsyncStream`); both chain the original with `from`.
 """
 
 from __future__ import annotations

@@ -244,7 +244,7 @@ class AsyncAPIResponse(_ResponseBase, Generic[_R]):
 
 
 class APIResponse(Generic[_R]):
-    """The sync client's `with_streaming_response` response: reads in the loop thread."""
+    """The sync client's `with_streaming_response` response: reads on the loop its response lives on."""
 
     def __init__(self, inner: AsyncAPIResponse[_R], runner: SyncRunner) -> None:
         self._inner = inner
@@ -294,7 +294,7 @@ class _Exhausted(Exception):
 
 
 async def _next_or_stop(anext: Callable[[], Awaitable[Any]]) -> Any:
-    # StopAsyncIteration cannot cross run_coroutine_threadsafe cleanly; translate it.
+    # StopAsyncIteration cannot leave a coroutine run to completion; translate it.
     try:
         return await anext()
     except StopAsyncIteration:

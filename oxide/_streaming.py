@@ -1,7 +1,7 @@
 """Server-sent event streams: raw socket bytes -> SSE events -> typed objects.
 
 `AsyncStream` is the iterator `create(stream=True)` returns; `Stream` is its sync face, which
-pulls one network chunk's worth of events per hop into the client's loop thread, not one event.
+runs the loop (see `oxide._sync`) once per network chunk's worth of events, not once per event.
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ class AsyncPaginator(Generic[_T]):
 def sync_page_from(
     page: AsyncPage[_T], runner: SyncRunner, cls: type[SyncPage[_T]]
 ) -> SyncPage[_T]:
-    """The sync view of an async page: the next page is fetched on the loop thread."""
+    """The sync view of an async page: the next page is fetched through the sync runner."""
     fetch = page._fetch_next
 
     def fetch_next(info: dict[str, Any]) -> SyncPage[_T]:

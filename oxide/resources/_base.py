@@ -37,7 +37,7 @@ class AsyncAPIResource:
 
 
 class SyncAPIResource:
-    """A sync namespace: runs its async twin's coroutines on the client's loop thread."""
+    """A sync namespace: runs its async twin's coroutines through the client's sync runner."""
 
     __slots__ = ("_async", "_runner")
 
@@ -48,7 +48,7 @@ class SyncAPIResource:
     def _run(self, coro: Coroutine[Any, Any, _T]) -> _T:
         result = self._runner.run(coro)
         if isinstance(result, _ResponseBase):
-            # Raw/streaming responses of the sync client read and stream via the loop thread.
+            # Raw/streaming responses of the sync client read and stream on the loop they live on.
             if isinstance(result, AsyncAPIResponse):
                 return APIResponse(result, self._runner)  # type: ignore[return-value]
             result._for_sync(self._runner)

@@ -113,7 +113,7 @@ class AsyncChatCompletionStreamManager(Generic[ResponseFormatT]):
 
 
 class ChatCompletionStream(Generic[ResponseFormatT]):
-    """Sync twin: chunks are read on the client's loop thread, events built in the caller's."""
+    """Sync twin: chunks are read through the client's sync runner, events built in the caller's thread."""
 
     def __init__(self, *, raw_stream: Stream[Any], response_format: Any, input_tools: Any) -> None:
         self._raw_stream = raw_stream
