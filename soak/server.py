@@ -52,7 +52,10 @@ from typing import Any
 
 import orjson
 
-FIXTURES = Path(__file__).resolve().parent.parent / "benchmarks" / "fixtures"
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+FIXTURES = BENCHMARKS / "fixtures"
+sys.path.insert(0, str(BENCHMARKS))
+from server import _die_with_parent  # noqa: E402  # the benchmark server's, shared
 
 FAULTS = (
     "429",
@@ -501,18 +504,6 @@ async def serve(host: str, port: int, srv: Server) -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     server.close()
-
-
-def _die_with_parent() -> None:
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:

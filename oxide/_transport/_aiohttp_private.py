@@ -119,11 +119,7 @@ def close_dropped_response(resp: aiohttp.ClientResponse) -> None:
     loop: asyncio.AbstractEventLoop | None = resp._loop
     if loop is None or loop.is_closed():
         return  # the session was (or will be) let go with its loop; nothing runs here any more
-    try:
-        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
-    if running is loop or not loop.is_running():
+    if asyncio._get_running_loop() is loop or not loop.is_running():
         # The loop's own thread, or an idle loop (a sync client's between calls): closing a
         # socket is plain I/O with no waiting.
         resp.close()
@@ -154,11 +150,7 @@ def abandon_session(session: aiohttp.ClientSession, loop: asyncio.AbstractEventL
     if connector is None or connector._closed:
         return
     if loop is not None and not loop.is_closed():
-        try:
-            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop or not loop.is_running():
+        if asyncio._get_running_loop() is loop or not loop.is_running():
             connector._close()
         else:
             loop.call_soon_threadsafe(connector._close)

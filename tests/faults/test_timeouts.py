@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 import pytest
@@ -19,6 +20,7 @@ from oxide._transport._session import client_timeout
 from .conftest import (
     BACKOFF_0,
     SLACK,
+    AppServer,
     acquired,
     chat_chunk,
     contents,
@@ -225,6 +227,21 @@ async def test_c10_keepalive_comments_keep_a_slow_stream_alive(web_server, make_
 # -- C11: pool exhaustion ------------------------------------------------------------------------------------
 
 
+def holding_streams(
+    server: Callable[[], AppServer],
+) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """A handler whose streams send one chunk, then hold their connection until teardown."""
+
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await resp.prepare(request)
+        await resp.write(sse(chat_chunk("held")))
+        await server().release.wait()
+        return resp
+
+    return handler
+
+
 @pytest.mark.asyncio
 async def test_c11_pool_exhaustion_times_out_and_never_hangs(web_server, make_client):
     async def handler(request: web.Request, n: int) -> web.StreamResponse:
@@ -264,14 +281,7 @@ async def test_c11_pool_exhaustion_times_out_and_never_hangs(web_server, make_cl
 
 @pytest.mark.asyncio
 async def test_c11_pool_wait_is_retried_like_the_sdk_pool_timeout(web_server, make_client):
-    async def handler(request: web.Request, n: int) -> web.StreamResponse:
-        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await resp.prepare(request)
-        await resp.write(sse(chat_chunk("held")))
-        await server.release.wait()
-        return resp
-
-    server = await web_server(handler)
+    server = await web_server(holding_streams(lambda: server))
     client = make_client(
         server.url,
         connection_limit=1,
@@ -293,14 +303,7 @@ async def test_c11_pool_wait_is_retried_like_the_sdk_pool_timeout(web_server, ma
 async def test_c11_pool_wait_fires_on_its_own_not_after_pool_plus_connect(web_server, make_client):
     # The official Timeout.pool bounds the wait for a free connection by itself; aiohttp's only
     # knob would make it pool + connect (here 5.2 s).
-    async def handler(request: web.Request, n: int) -> web.StreamResponse:
-        resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await resp.prepare(request)
-        await resp.write(sse(chat_chunk("held")))
-        await server.release.wait()
-        return resp
-
-    server = await web_server(handler)
+    server = await web_server(holding_streams(lambda: server))
     client = make_client(
         server.url, connection_limit=1, max_retries=0, timeout=oxide.Timeout(5, pool=0.2)
     )
