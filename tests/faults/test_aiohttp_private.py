@@ -47,7 +47,12 @@ async def test_connector_internals() -> None:
 @pytest.mark.asyncio
 async def test_session_and_response_internals(web_server) -> None:
     async def handler(request: web.Request, n: int) -> web.StreamResponse:
-        return web.Response(text="ok")
+        resp = web.StreamResponse()  # chunked: the body is not read with the headers
+        await resp.prepare(request)
+        await resp.write(b"o")
+        await asyncio.sleep(0.05)
+        await resp.write(b"k")
+        return resp
 
     server = await web_server(handler)
     session = aiohttp.ClientSession()
