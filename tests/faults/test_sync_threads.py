@@ -238,3 +238,28 @@ def test_l5_ctrl_c_while_following_another_threads_loop_leaves_the_client_usable
     stream = client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
     assert [c.choices[0].delta.content for c in stream] == [f"t{i}" for i in range(5)]
     client.close()
+
+
+def test_l5_threads_share_the_loop_where_there_is_no_eventfd(thread_server, monkeypatch) -> None:
+    # Platforms without os.eventfd (macOS, Windows) sleep on a lock per thread instead; the
+    # same contention path must hold there: many threads, a stream read by another thread.
+    import oxide._sync as sync_module
+
+    monkeypatch.setattr(sync_module, "_HAS_EVENTFD", False)
+    monkeypatch.setattr(sync_module, "_thread_wakers", threading.local())
+    server = thread_server(chat)
+    client = oxide.OpenAI(api_key="sk-test", base_url=server.url)
+
+    def work(i: int) -> int:
+        r = client.chat.completions.create(model="m", messages=MESSAGES, user=f"u{i}")
+        return int(r.choices[0].message.content == "hello")
+
+    with ThreadPoolExecutor(32) as pool:
+        assert sum(pool.map(work, range(128))) == 128
+        stream = pool.submit(
+            client.chat.completions.create, model="m", messages=MESSAGES, stream=True
+        ).result()
+    assert [c.choices[0].delta.content for c in stream] == [f"t{i}" for i in range(5)]
+    wakers = [type(w).__name__ for w in [sync_module._waker()]]
+    assert wakers == ["_LockWaker"]
+    client.close()
