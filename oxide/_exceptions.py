@@ -222,7 +222,7 @@ class ContentFilterFinishReasonError(OpenAIError):
 
 
 class InvalidWebhookSignatureError(ValueError):
-    """Raised when a webhook signature does not match the expected one."""
+    """Raised when a webhook signature is invalid, meaning the computed signature does not match the expected signature."""
 
 
 class WebSocketConnectionClosedError(OpenAIError):
