@@ -7,7 +7,8 @@ STEADY_V  := 0.22.2
 STEADY    := .mock/node_modules/@stdy/cli-linux-x64/bin/steady
 PYTEST    := $(BIN)/python -m pytest -n 2 -q
 
-.PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean fuzz
+.PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean fuzz \
+	conformance
 
 all: test
 
@@ -65,13 +66,22 @@ check-types: sync-types
 	git diff --exit-code -- oxide/types codegen/FALLBACKS.md
 
 lint: venv
-	$(BIN)/python -m ruff check oxide tests codegen benchmarks soak fuzz
-	$(BIN)/python -m ruff format --check oxide tests codegen benchmarks soak fuzz
+	$(BIN)/python -m ruff check oxide tests codegen benchmarks soak fuzz conformance
+	$(BIN)/python -m ruff format --check oxide tests codegen benchmarks soak fuzz conformance
 	$(BIN)/python -m mypy
 
 fmt: venv
-	$(BIN)/python -m ruff format oxide tests codegen benchmarks soak fuzz
-	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks soak fuzz
+	$(BIN)/python -m ruff format oxide tests codegen benchmarks soak fuzz conformance
+	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks soak fuzz conformance
+
+# The official SDK's own test suite (openai==3.3.1 sdist, tests/api_resources) with oxide standing
+# in for `openai`, against Steady: sdist and venv cached in .conformance/, oxide reinstalled from
+# the checkout each run. Fails if fewer tests pass than conformance/FLOOR (conformance/README.md).
+# A subset: ARGS="tests/api_resources/test_models.py"; pytest options after "--".
+ARGS ?=
+
+conformance: venv mock
+	$(BIN)/python conformance/run.py $(ARGS)
 
 # Differential fuzzing of the twins (fuzz/README.md); not part of `make test`. The compiled twins
 # are rebuilt with clang + ASan + libFuzzer coverage into build/fuzz/lib, apart from the in-place
