@@ -617,11 +617,16 @@ class MultipartFactory:
         boundary = self._boundary or os.urandom(16).hex()
         delimiter = f"--{boundary}\r\n".encode("ascii")
         segments: list[_Segment] = []
-        pending = bytearray()  # literal bytes merged, so a part is one write, not four
+        # Small literal bytes are merged, so a part is one write rather than four; a large
+        # bytes value stays the caller's object (by reference: no copy of a big upload).
+        pending = bytearray()
         for head, body in self._parts:
             pending += delimiter + head
-            if isinstance(body, bytes):
+            if isinstance(body, bytes) and len(body) <= _CHUNK:
                 pending += body
+            elif isinstance(body, bytes):
+                segments += [bytes(pending), body]
+                pending = bytearray()
             else:
                 # Sized now, per attempt: a file rewritten between attempts is sent whole.
                 segments += [bytes(pending), (body, body.stat())]
