@@ -31,6 +31,7 @@ import functools
 import inspect
 import json
 import os
+import sys
 import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterator, Mapping
 from typing import IO, TYPE_CHECKING, Any, TypeVar
@@ -54,9 +55,14 @@ def _deprecated(message: str) -> Callable[[_F], _F]:
             warnings.warn(message, DeprecationWarning, stacklevel=2)
             return fn(*args, **kwargs)
 
-        if inspect.iscoroutinefunction(fn) and hasattr(inspect, "markcoroutinefunction"):
-            # Still reported as a coroutine function (Python 3.12+), as typing_extensions does.
-            inspect.markcoroutinefunction(wrapper)
+        if inspect.iscoroutinefunction(fn):
+            # Still reported as a coroutine function, marked the way typing_extensions marks it.
+            if sys.version_info >= (3, 12):
+                inspect.markcoroutinefunction(wrapper)
+            else:
+                import asyncio.coroutines
+
+                wrapper._is_coroutine = asyncio.coroutines._is_coroutine  # type: ignore[attr-defined]
         wrapper.__deprecated__ = message  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
@@ -256,19 +262,26 @@ async def stream_to_file(chunks: AsyncIterable[bytes], file: str | os.PathLike[s
     it, without holding the body: at most about 1 MB is buffered.
 
     File I/O runs on executor threads so a slow disk does not stall the event loop. The file is
-    closed on every exit; if the download fails or is cancelled it keeps what was received.
+    closed on every exit. If the body breaks off (an exception from `chunks`), the file keeps
+    everything received; if the task is cancelled, it keeps what was flushed (a prefix).
     """
     loop = asyncio.get_running_loop()
     f: IO[bytes] = await loop.run_in_executor(None, open, file, "wb")
     try:
         pending = bytearray()
-        async for chunk in chunks:
-            pending += chunk
-            if len(pending) >= _FLUSH_AT:
-                # Handed over whole (a new buffer is started), so the thread's write never sees
-                # the buffer grow under it.
-                data, pending = pending, bytearray()
-                await loop.run_in_executor(None, f.write, data)
+        try:
+            async for chunk in chunks:
+                pending += chunk
+                if len(pending) >= _FLUSH_AT:
+                    # Handed over whole (a new buffer is started), so the thread's write never
+                    # sees the buffer grow under it.
+                    data, pending = pending, bytearray()
+                    await loop.run_in_executor(None, f.write, data)
+        except Exception:
+            # The body broke off: no write is in flight here, so what had arrived is kept.
+            if pending:
+                await loop.run_in_executor(None, f.write, pending)
+            raise
         if pending:
             await loop.run_in_executor(None, f.write, pending)
     finally:
