@@ -25,16 +25,26 @@ object is always sent from its start, as the SDK sends it). A file object that c
 pipe, a socket) can be sent only once: `factory.replayable` is False, and once its first byte
 has been read, `factory.spent` is True and calling the factory raises instead of sending a
 truncated file.
+
+For the request engine, a multipart call (`body` + `files` + a `multipart/form-data` header):
+
+    factory = multipart_factory(body, files, boundary=boundary_from_content_type(content_type))
+    # headers: drop a Content-Type without a boundary; the payload carries its own
+    for each attempt:
+        if factory.spent: stop retrying, raise the previous attempt's error
+        await session.request(method, url, headers=headers, data=factory())
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import io
 import mimetypes
 import os
 import pathlib
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Literal, TypeAlias, TypeGuard, TypeVar, cast
@@ -349,14 +359,19 @@ def boundary_from_content_type(content_type: str | None) -> str | None:
 class _PathSource:
     """A file on disk: opened by the attempt that sends it, closed when its part is written."""
 
-    rewindable = True
-
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
-        self.stat()  # a missing file fails the call now, as the SDK's read_bytes() does
+        # Checked now, so a bad path fails the call before anything is sent, as the SDK's
+        # up-front `read_bytes()` does.
+        mode = os.stat(self.path).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), self.path)
+        # A regular file can be sized and reread; a FIFO or a device is read to its end,
+        # chunked, once (its st_size says nothing).
+        self.rewindable = stat.S_ISREG(mode)
 
-    def stat(self) -> int:
-        return os.stat(self.path).st_size
+    def size(self) -> int | None:
+        return os.stat(self.path).st_size if self.rewindable else None
 
     def open(self) -> IO[bytes]:
         return open(self.path, "rb")  # closed by _Transfer.finish
@@ -375,7 +390,7 @@ class _StreamSource:
         except (AttributeError, OSError, ValueError):
             self.rewindable = False
 
-    def stat(self) -> int | None:
+    def size(self) -> int | None:
         """The whole object's length (it is sent from 0), or None: sent chunked, to EOF."""
         if not self.rewindable:
             return None
@@ -629,7 +644,7 @@ class MultipartFactory:
                 pending = bytearray()
             else:
                 # Sized now, per attempt: a file rewritten between attempts is sent whole.
-                segments += [bytes(pending), (body, body.stat())]
+                segments += [bytes(pending), (body, body.size())]
                 pending = bytearray()
             pending += b"\r\n"
         pending += f"--{boundary}--\r\n".encode("ascii")

@@ -484,3 +484,37 @@ def test_caller_headers_dict_is_not_modified() -> None:
 )
 def test_boundary_from_content_type(header: str | None, boundary: str | None) -> None:
     assert boundary_from_content_type(header) == boundary
+
+
+def test_directory_path_fails_up_front(tmp_path: pathlib.Path) -> None:
+    with pytest.raises(IsADirectoryError):
+        multipart_factory(None, [("file", tmp_path)])
+
+
+@pytest.mark.asyncio
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+async def test_fifo_path_is_read_to_its_end_once(
+    tmp_path: pathlib.Path, upload_server: ServerFactory
+) -> None:
+    """A named pipe's size is unknown (st_size 0): sent chunked to EOF, and not resendable."""
+    server: UploadServer = await upload_server()
+    fifo = tmp_path / "stream.fifo"
+    os.mkfifo(fifo)
+    content = os.urandom(300_000)
+
+    def feed() -> None:
+        with open(fifo, "wb") as f:
+            f.write(content)
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    factory = multipart_factory(None, [("file", fifo)])
+    assert not factory.replayable
+    payload = factory()
+    assert payload.size is None
+    assert await post(server.url, payload) == 200
+    writer.join(timeout=5)
+    [received] = server.received
+    assert received.parts[0].filename == "stream.fifo"
+    assert received.parts[0].content == content
+    assert factory.spent
