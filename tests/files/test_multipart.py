@@ -373,6 +373,16 @@ async def test_path_is_closed_after_sending(
         assert open_fds_to(path) == 0
 
 
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Polls `condition` (two xdist workers share two cores: no fixed sleeps)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 @pytest_asyncio.fixture
 async def stalled_server() -> Any:
     """Accepts connections and never reads: the client's body write blocks once the socket
@@ -402,13 +412,14 @@ async def test_cancelled_upload_closes_the_path_and_leaves_the_file_object(
     try:
         payload = multipart_body(None, [("a", path), ("b", ("b.bin", user_file))])
         task = asyncio.create_task(post(stalled_server, payload))
-        await asyncio.sleep(0.5)  # writing, then blocked on the full socket
-        assert open_fds_to(path) == 2  # oxide's handle and the caller's
+        # Writing, then blocked on the full socket: oxide's handle and the caller's are open.
+        assert await until(lambda: open_fds_to(path) == 2)
+        await asyncio.sleep(0.2)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-        await asyncio.sleep(0.1)  # let aiohttp finish its writer task
-        assert open_fds_to(path) == 1  # only the caller's
+        # aiohttp cancels its body-writer task on the way out: only the caller's handle stays.
+        assert await until(lambda: open_fds_to(path) == 1)
         position = user_file.tell()
         await asyncio.sleep(0.2)
         assert user_file.tell() == position  # no read landed after the call ended
