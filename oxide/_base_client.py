@@ -3,14 +3,20 @@
 One `_request` coroutine does an API call end to end. It is deliberately flat: this is the
 per-call CPU cost users pay, so work that does not depend on the call is done once per client
 (headers, URL prefix, timeout objects) and what remains is dict merges and one JSON encode.
+
+The public verbs (`get/post/patch/put/delete/get_api_list`) are the official SDK's, called by
+the generated resources with a frozen `RequestOptions`; the response mode (typed result,
+`with_raw_response`, `with_streaming_response`) is a field of those options, so one client
+serves all three. Module dependencies point one way: resources -> this engine -> response
+wrappers / pages -> `_decode` (which imports none of them).
 """
 
 from __future__ import annotations
 
-import json
 import time
+import warnings
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import msgspec
@@ -18,33 +24,35 @@ import orjson
 from yarl import URL
 
 from . import _models
-from ._constants import MAX_ERROR_BODY
-from ._exceptions import APIError, APIResponseValidationError, APITimeoutError, make_status_error
+from ._decode import parse_body, status_error, stream_item_type
+from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
+from ._files import RequestFiles, boundary_from_content_type, multipart_factory
 from ._http import Request, Response
 from ._json import encode_body
+from ._options import NO_OPTIONS, RequestOptions, make_request_options
+from ._options import merge_mappings as _merge_mappings
+from ._response import AsyncAPIResponse, LegacyAPIResponse, _ResponseBase
 from ._streaming import AsyncStream
 from ._transport._clock import SYSTEM_CLOCK, Clock, time_limit
 from ._transport._errors import TRANSPORT_ERRORS, translate
 from ._transport._retry import retry_delay, should_retry_status
 from ._transport._session import SessionHolder, client_timeout
 from ._types import NotGiven, Omit, Timeout, coerce_timeout
+from .pagination import AsyncPaginator, PageSpec
 
-__all__ = ["SessionHolder", "request_options", "strip_not_given"]
+if TYPE_CHECKING:
+    from .pagination import BasePage
+
+__all__ = [
+    "AsyncPaginator",
+    "BaseAsyncClient",
+    "SessionHolder",
+    "_merge_mappings",
+    "make_request_options",
+    "strip_not_given",
+]
 
 _T = TypeVar("_T")
-
-_OPTION_KEYS = ("extra_headers", "extra_query", "extra_body", "timeout")
-
-
-def request_options(params: dict[str, Any]) -> dict[str, Any] | None:
-    """Pops the per-call options out of a resource method's keyword arguments."""
-    opts = None
-    for key in _OPTION_KEYS:
-        if key in params:
-            if opts is None:
-                opts = {}
-            opts[key] = params.pop(key)
-    return opts
 
 
 def strip_not_given(params: dict[str, Any]) -> dict[str, Any]:
@@ -63,48 +71,17 @@ def _check_encodable(value: object) -> None:
         value.encode()
 
 
-def _status_error(status: int, content: bytes, response: Response) -> APIError:
-    text = content[:MAX_ERROR_BODY].decode("utf-8", "replace").strip()
-    body: object = text
-    try:
-        # stdlib json, as the SDK: orjson turns big ints into floats and refuses NaN and lone
-        # surrogate escapes, which would change `body` and the message. Error path only.
-        body = json.loads(text)
-        message = f"Error code: {status} - {body}"
-    except Exception:
-        message = text or f"Error code: {status}"
-    return make_status_error(message, body=body, response=response)
+def _is_multipart(headers: dict[str, str]) -> bool:
+    for name, value in headers.items():
+        if name.lower() == "content-type":
+            return value.lower().startswith("multipart/form-data")
+    return False
 
 
-def _parse_body(
-    cast_to: Any, content: bytes, resp: aiohttp.ClientResponse, request: Request
-) -> Any:
-    """The typed result of a successful non-stream call."""
-    if cast_to is None:
-        return None
-    if cast_to is bytes:
-        return content
-    custom = getattr(cast_to, "_oxide_parse_body", None)  # e.g. a list page
-    try:
-        obj = custom(content) if custom is not None else _models.decode(cast_to, content)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError) as exc:
-        # `decode` already retried what only stdlib json accepts (lone surrogates, 1e400);
-        # a body nested deeper than any decoder recurses (5,000 levels) is as undecodable.
-        response = Response(
-            resp.status, resp.headers, content, request, reason_phrase=resp.reason or ""
-        )
-        raise APIResponseValidationError(
-            response,
-            content.decode("utf-8", "replace"),
-            message=f"Could not decode the response body: {exc}",
-        ) from exc
-    # Always set, None included, as the SDK's `add_request_id`: reading `_request_id` on
-    # a response without the header gives None, not AttributeError.
-    try:
-        obj._request_id = resp.headers.get("x-request-id")
-    except AttributeError:
-        pass
-    return obj
+def _pop_content_type(headers: dict[str, str]) -> str | None:
+    for name in [k for k in headers if k.lower() == "content-type"]:
+        return headers.pop(name)
+    return None
 
 
 class BaseAsyncClient:
@@ -117,12 +94,14 @@ class BaseAsyncClient:
     _static_headers: dict[str, str]
     _default_query: Mapping[str, object] | None
     _url_cache: dict[str, URL]
-    # "parsed": typed results; "raw": `with_raw_response`; "streaming": `with_streaming_response`.
-    _response_mode: str = "parsed"
+    _api_key_provider: Any = None
     # Retry sleeps, Retry-After dates and deadlines; the fault tests pass a fake one.
     _clock: Clock = SYSTEM_CLOCK
     # The client's own timeout and its aiohttp form, so most calls skip the cache lookup.
     _aio_timeout: tuple[object, aiohttp.ClientTimeout] = (object(), aiohttp.ClientTimeout())
+
+    async def _refresh_api_key(self) -> None:
+        raise NotImplementedError
 
     def _url(self, path: str) -> URL:
         url = self._url_cache.get(path)
@@ -140,19 +119,22 @@ class BaseAsyncClient:
         cast_to: Any,
         *,
         body: Any = None,
-        query: Mapping[str, object] | None = None,
-        options: dict[str, Any] | None = None,
+        options: RequestOptions = NO_OPTIONS,
+        files: RequestFiles | None = None,
+        content: bytes | None = None,
         stream: bool = False,
         stream_cls: Any = None,
     ) -> Any:
+        if self._api_key_provider is not None:
+            await self._refresh_api_key()
         headers = dict(self._static_headers)
         timeout: Any = self._timeout
         params: dict[str, Any] | None = dict(self._default_query) if self._default_query else None
-        if query:
-            params = {**params, **query} if params else dict(query)
         custom_retry_header = custom_timeout_header = False
-        if options:
-            extra_headers = options.get("extra_headers")
+        mode = None
+        if options is not NO_OPTIONS:
+            mode = options.mode
+            extra_headers = options.extra_headers
             if extra_headers:
                 for name, value in extra_headers.items():
                     lower = name.lower()
@@ -161,16 +143,17 @@ class BaseAsyncClient:
                     # Headers are case-insensitive: drop any spelling of the same name.
                     for existing in [k for k in headers if k.lower() == lower]:
                         del headers[existing]
-                    if not isinstance(value, Omit):
+                    if not isinstance(value, (Omit, NotGiven)):
                         _check_encodable(value)
                         headers[name] = value
-            extra_query = options.get("extra_query")
-            if extra_query:
-                params = {**params, **extra_query} if params else dict(extra_query)
-            extra_body = options.get("extra_body")
-            if extra_body:
-                body = {**(body or {}), **extra_body}
-            t = options.get("timeout", self._timeout)
+            if options.params:
+                params = {**params, **options.params} if params else dict(options.params)
+            extra_json = options.extra_json
+            if extra_json:
+                body = {**(body or {}), **extra_json}
+            if options.idempotency_key is not None:
+                headers["Idempotency-Key"] = options.idempotency_key
+            t = options.timeout
             if not isinstance(t, NotGiven):
                 timeout = coerce_timeout(t)
         if params:
@@ -181,8 +164,21 @@ class BaseAsyncClient:
                         _check_encodable(item)
                 else:
                     _check_encodable(value)
-        data = encode_body(body) if body is not None else None
-        if data is not None:
+        factory = None
+        data: Any = None
+        if files is not None or _is_multipart(headers):
+            # A fresh payload per attempt (see `oxide._files`); it sets its own Content-Type
+            # unless the caller's header names a boundary.
+            content_type = _pop_content_type(headers)
+            boundary = boundary_from_content_type(content_type)
+            if boundary is not None:
+                headers["Content-Type"] = content_type  # type: ignore[assignment]
+            factory = multipart_factory(body if isinstance(body, Mapping) else None, files,
+                                        boundary=boundary)
+        elif content is not None:
+            data = content
+        elif body is not None:
+            data = encode_body(body)
             headers["Content-Type"] = "application/json"
         expect_usage = False
         if stream:
@@ -206,9 +202,8 @@ class BaseAsyncClient:
         request = Request(method, str(url), headers)
         max_retries = self.max_retries
         retries_taken = 0
-        mode = self._response_mode
         # `with_streaming_response` leaves the body for the caller to read.
-        defer_body = stream or mode == "streaming"
+        defer_body = stream or mode == "stream"
         started = time.monotonic()
         clock = self._clock
         deadline = None
@@ -218,6 +213,8 @@ class BaseAsyncClient:
             if not custom_retry_header:
                 headers["x-stainless-retry-count"] = str(retries_taken)
             resp = None
+            if factory is not None:
+                data = factory()
             try:
                 if deadline is None:
                     resp = await session._request(
@@ -244,7 +241,7 @@ class BaseAsyncClient:
             except TRANSPORT_ERRORS as exc:
                 if resp is not None:
                     resp.close()  # a body cut short: the connection is not reusable
-                if retries_taken < max_retries:
+                if retries_taken < max_retries and (factory is None or not factory.spent):
                     delay = retry_delay(retries_taken, None, clock.time())
                     if deadline is None or clock.monotonic() + delay < deadline:
                         await clock.sleep(delay)
@@ -263,7 +260,7 @@ class BaseAsyncClient:
                 raise
             if status >= 400:
                 resp_headers = resp.headers
-                if retries_taken < max_retries:
+                if retries_taken < max_retries and (factory is None or not factory.spent):
                     now = clock.time()
                     if should_retry_status(status, resp_headers, now):
                         delay = retry_delay(retries_taken, resp_headers, now)
@@ -275,13 +272,13 @@ class BaseAsyncClient:
                 response = Response(
                     status, resp_headers, content, request, reason_phrase=resp.reason or ""
                 )
-                raise _status_error(status, content, response)
+                raise status_error(status, content, response)
             break
 
-        if mode != "parsed":
-            from ._response import AsyncAPIResponse, LegacyAPIResponse
-
-            cls = LegacyAPIResponse if mode == "raw" else AsyncAPIResponse
+        if mode is not None:
+            cls = options.override_cast_to
+            if cls is None or not isinstance(cls, type) or not issubclass(cls, _ResponseBase):
+                cls = LegacyAPIResponse if mode == "raw" else AsyncAPIResponse
             return cls(
                 client=self,
                 raw=resp,
@@ -293,10 +290,14 @@ class BaseAsyncClient:
                 retries_taken=retries_taken,
                 elapsed=time.monotonic() - started,
                 expect_usage=expect_usage,
+                options=options,
             )
         if stream:
-            return await self._open_stream(resp, request, stream_cls or cast_to, expect_usage)
-        return _parse_body(cast_to, content, resp, request)
+            return await self._open_stream(resp, request, stream_item_type(stream_cls, cast_to), expect_usage)
+        result = parse_body(cast_to, content, resp, request)
+        if options is not NO_OPTIONS and not isinstance(options.post_parser, NotGiven):
+            return options.post_parser(result)
+        return result
 
     async def _open_stream(
         self,
@@ -329,3 +330,147 @@ class BaseAsyncClient:
             )
         decode = _models.decoder_for(item_type)
         return AsyncStream(decode=decode, response=resp, request=request, expect_usage=expect_usage)
+
+    # -- the official SDK's verbs, called by the generated resources ------------------------
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        options: RequestOptions = NO_OPTIONS,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        return await self._request(
+            "GET", path, cast_to, options=options, stream=stream, stream_cls=stream_cls
+        )
+
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        options: RequestOptions = NO_OPTIONS,
+        files: RequestFiles | None = None,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        body, content = _check_body(body, content, files)
+        return await self._request(
+            "POST",
+            path,
+            cast_to,
+            body=body,
+            content=content,
+            options=options,
+            files=files,
+            stream=stream,
+            stream_cls=stream_cls,
+        )
+
+    async def patch(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
+        body, content = _check_body(body, content, files)
+        return await self._request(
+            "PATCH", path, cast_to, body=body, content=content, options=options, files=files
+        )
+
+    async def put(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        files: RequestFiles | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
+        body, content = _check_body(body, content, files)
+        return await self._request(
+            "PUT", path, cast_to, body=body, content=content, options=options, files=files
+        )
+
+    async def delete(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
+        body, content = _check_body(body, content, None)
+        return await self._request(
+            "DELETE", path, cast_to, body=body, content=content, options=options
+        )
+
+    def get_api_list(
+        self,
+        path: str,
+        *,
+        model: Any,
+        page: type[BasePage[Any]],
+        body: Any = None,
+        options: RequestOptions = NO_OPTIONS,
+        method: str = "get",
+    ) -> AsyncPaginator[Any, Any]:
+        """The first page on `await`, every item on `async for` (the SDK's `AsyncPaginator`)."""
+        return AsyncPaginator(self, method.upper(), path, body, options, page, model)
+
+    async def _request_api_list(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        options: RequestOptions,
+        page: type[BasePage[Any]],
+        model: Any,
+        owner: Any = None,
+    ) -> Any:
+        """One page: decoded by the page class, then given what it needs to fetch the next
+        one (`owner`: the client the page belongs to; the sync client passes itself)."""
+        owner = self if owner is None else owner
+
+        def attach(result: Any) -> Any:
+            result._set_private_attributes(
+                client=owner, model=model, options=options, method=method, path=path, body=body
+            )
+            return result
+
+        parser = options.post_parser
+        post_parser = attach if isinstance(parser, NotGiven) else (lambda r: parser(attach(r)))
+        return await self._request(
+            method,
+            path,
+            PageSpec(page, model),
+            body=body,
+            options=msgspec.structs.replace(options, post_parser=post_parser),
+        )
+
+
+def _check_body(
+    body: Any, content: bytes | None, files: RequestFiles | None
+) -> tuple[Any, bytes | None]:
+    """The SDK's argument checks of its verbs (raw bytes go in `content`)."""
+    if content is not None and (body is not None or files is not None):
+        what = "body" if body is not None else "files"
+        raise TypeError(f"Passing both `{what}` and `content` is not supported")
+    if isinstance(body, bytes):
+        warnings.warn(
+            "Passing raw bytes as `body` is deprecated and will be removed in a future version. "
+            "Please pass raw bytes via the `content` parameter instead.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return None, body
+    return body, content

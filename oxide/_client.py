@@ -20,7 +20,10 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._exceptions import OpenAIError
+from ._options import NO_OPTIONS, RequestOptions
 from ._platform import platform_headers
+from ._response import APIResponse, AsyncAPIResponse, _ResponseBase
+from ._streaming import AsyncStream, Stream
 from ._sync import SyncRunner
 from ._transport._clock import Clock
 from ._transport._session import SessionHolder
@@ -28,10 +31,12 @@ from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, coerce_timeout
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from .resources.chat import AsyncChat, Chat
-    from .resources.embeddings import AsyncEmbeddings, Embeddings
-    from .resources.models import AsyncModels, Models
-    from .resources.responses import AsyncResponses, Responses
+    from ._client_resources import (
+        AsyncOpenAIWithRawResponse,
+        AsyncOpenAIWithStreamedResponse,
+        OpenAIWithRawResponse,
+        OpenAIWithStreamedResponse,
+    )
 
 __all__ = ["AsyncClient", "AsyncOpenAI", "Client", "OpenAI"]
 
@@ -204,11 +209,6 @@ class AsyncOpenAI(BaseAsyncClient):
             self.api_key = key
             self._static_headers = self._build_static_headers()
 
-    async def _request(self, *args: Any, **kwargs: Any) -> Any:
-        if self._api_key_provider is not None:
-            await self._refresh_api_key()
-        return await super()._request(*args, **kwargs)
-
     def copy(
         self,
         *,
@@ -264,30 +264,25 @@ class AsyncOpenAI(BaseAsyncClient):
             _holder=holder,
             _clock=self._clock,
         )
-        copied._response_mode = self._response_mode
         return copied
 
     with_options = copy
 
-    def _derive(self, mode: str) -> AsyncOpenAI:
-        """A view of this client (same options and pool) whose results are raw responses."""
-        view = self.copy()
-        view._response_mode = mode
-        return view
-
     @cached_property
-    def with_raw_response(self) -> AsyncOpenAI:
+    def with_raw_response(self) -> AsyncOpenAIWithRawResponse:
         """`client.with_raw_response.chat.completions.create(...)` returns a
         `LegacyAPIResponse`: `.headers`, `.status_code`, `.parse()`, ..."""
-        return self._derive("raw")
+        from ._client_resources import AsyncOpenAIWithRawResponse
+
+        return AsyncOpenAIWithRawResponse(self)
 
     @cached_property
-    def with_streaming_response(self) -> Any:
+    def with_streaming_response(self) -> AsyncOpenAIWithStreamedResponse:
         """`async with client.with_streaming_response.x.create(...) as response:` gives an
         `AsyncAPIResponse` whose body is read on demand."""
-        from ._response import StreamingView
+        from ._client_resources import AsyncOpenAIWithStreamedResponse
 
-        return StreamingView(self._derive("streaming"), sync=False)
+        return AsyncOpenAIWithStreamedResponse(self)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def is_closed(self) -> bool:
@@ -307,31 +302,6 @@ class AsyncOpenAI(BaseAsyncClient):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-    # -- resources ---------------------------------------------------------------------------
-    @cached_property
-    def chat(self) -> AsyncChat:
-        from .resources.chat import AsyncChat
-
-        return AsyncChat(self)
-
-    @cached_property
-    def responses(self) -> AsyncResponses:
-        from .resources.responses import AsyncResponses
-
-        return AsyncResponses(self)
-
-    @cached_property
-    def embeddings(self) -> AsyncEmbeddings:
-        from .resources.embeddings import AsyncEmbeddings
-
-        return AsyncEmbeddings(self)
-
-    @cached_property
-    def models(self) -> AsyncModels:
-        from .resources.models import AsyncModels
-
-        return AsyncModels(self)
 
 
 class _SyncEngine(AsyncOpenAI):
@@ -455,16 +425,141 @@ class OpenAI:
     with_options = copy
 
     @cached_property
-    def with_raw_response(self) -> OpenAI:
-        return OpenAI(_engine=self._engine.with_raw_response, _runner=self._runner)
+    def with_raw_response(self) -> OpenAIWithRawResponse:
+        from ._client_resources import OpenAIWithRawResponse
+
+        return OpenAIWithRawResponse(self)
 
     @cached_property
-    def with_streaming_response(self) -> Any:
-        from ._response import StreamingView
+    def with_streaming_response(self) -> OpenAIWithStreamedResponse:
+        from ._client_resources import OpenAIWithStreamedResponse
 
-        return StreamingView(
-            OpenAI(_engine=self._engine._derive("streaming"), _runner=self._runner), sync=True
+        return OpenAIWithStreamedResponse(self)
+
+    # -- the verbs of the generated sync resources: the async engine, run by the runner ------
+    def get(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        options: RequestOptions = NO_OPTIONS,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        engine = self._engine
+        return self._sync(
+            self._runner.run(
+                engine._request(
+                    "GET", path, cast_to, options=options, stream=stream, stream_cls=stream_cls
+                )
+            ),
+            options,
         )
+
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        options: RequestOptions = NO_OPTIONS,
+        files: Any = None,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        coro = self._engine.post(
+            path,
+            cast_to=cast_to,
+            body=body,
+            content=content,
+            options=options,
+            files=files,
+            stream=stream,
+            stream_cls=stream_cls,
+        )
+        return self._sync(self._runner.run(coro), options)
+
+    def patch(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        files: Any = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
+        coro = self._engine.patch(
+            path, cast_to=cast_to, body=body, content=content, files=files, options=options
+        )
+        return self._sync(self._runner.run(coro), options)
+
+    def put(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        files: Any = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
+        coro = self._engine.put(
+            path, cast_to=cast_to, body=body, content=content, files=files, options=options
+        )
+        return self._sync(self._runner.run(coro), options)
+
+    def delete(
+        self,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        content: bytes | None = None,
+        options: RequestOptions = NO_OPTIONS,
+    ) -> Any:
+        coro = self._engine.delete(path, cast_to=cast_to, body=body, content=content, options=options)
+        return self._sync(self._runner.run(coro), options)
+
+    def get_api_list(
+        self,
+        path: str,
+        *,
+        model: Any,
+        page: Any,
+        body: Any = None,
+        options: RequestOptions = NO_OPTIONS,
+        method: str = "get",
+    ) -> Any:
+        """The first page; iterating it walks every item across pages."""
+        return self._request_api_list(method.upper(), path, body, options, page, model)
+
+    def _request_api_list(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        options: RequestOptions,
+        page: Any,
+        model: Any,
+    ) -> Any:
+        coro = self._engine._request_api_list(method, path, body, options, page, model, self)
+        return self._sync(self._runner.run(coro), options)
+
+    def _sync(self, result: Any, options: RequestOptions) -> Any:
+        """The sync face of what the engine returned: streams and raw responses read on the
+        loop they live on (pages already belong to this client: see `_request_api_list`)."""
+        if isinstance(result, AsyncStream):
+            return Stream(result, self._runner)
+        if isinstance(result, _ResponseBase):
+            if isinstance(result, AsyncAPIResponse):
+                override = options.override_cast_to
+                if isinstance(override, type) and issubclass(override, APIResponse):
+                    return override(result, self._runner)
+                return APIResponse(result, self._runner)
+            return result._for_sync(self._runner)
+        return result
 
     def is_closed(self) -> bool:
         return self._engine.is_closed()
@@ -482,30 +577,6 @@ class OpenAI:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-    @cached_property
-    def chat(self) -> Chat:
-        from .resources.chat import Chat
-
-        return Chat(self._engine.chat, self._runner)
-
-    @cached_property
-    def responses(self) -> Responses:
-        from .resources.responses import Responses
-
-        return Responses(self._engine.responses, self._runner)
-
-    @cached_property
-    def embeddings(self) -> Embeddings:
-        from .resources.embeddings import Embeddings
-
-        return Embeddings(self._engine.embeddings, self._runner)
-
-    @cached_property
-    def models(self) -> Models:
-        from .resources.models import Models
-
-        return Models(self._engine.models, self._runner)
 
 
 Client = OpenAI

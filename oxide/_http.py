@@ -7,7 +7,7 @@ user code reads (`status_code`, `headers`, `text`, `json()`, `request.url`, ...)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -71,7 +71,15 @@ class Request:
 class Response:
     """A response whose body (if any) has been read. Streams keep `content` empty."""
 
-    __slots__ = ("status_code", "headers", "content", "request", "reason_phrase", "http_version")
+    __slots__ = (
+        "status_code",
+        "headers",
+        "content",
+        "request",
+        "reason_phrase",
+        "http_version",
+        "_closer",
+    )
 
     def __init__(
         self,
@@ -93,6 +101,19 @@ class Response:
         self.request = request
         self.reason_phrase = reason_phrase
         self.http_version = http_version
+        # A stream's response closes the stream (`stream.response.close()`, as with httpx);
+        # held weakly, so a dropped stream is still collected at once (no reference cycle).
+        self._closer: Callable[[], Callable[[], object] | None] | None = None
+
+    def close(self) -> None:
+        """Close the connection of the stream this response belongs to (else nothing to do:
+        the body was read)."""
+        closer = self._closer() if self._closer is not None else None
+        if closer is not None:
+            closer()
+
+    async def aclose(self) -> None:
+        self.close()
 
     @property
     def text(self) -> str:

@@ -11,34 +11,52 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 import aiohttp
 import orjson
 
+from ._decode import parse_body, stream_item_type
+from ._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
 from ._http import Request
 from ._streaming import AsyncStream, Stream
 from ._transport._aiohttp_private import close_dropped_response
 from ._transport._errors import TRANSPORT_ERRORS, translate
 
+from ._types import NotGiven
+
 if TYPE_CHECKING:
     from multidict import CIMultiDictProxy
 
-    from ._base_client import BaseAsyncClient
+    from ._options import RequestOptions
     from ._sync import LoopSlot, SyncRunner
 
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
+    "AsyncBinaryAPIResponse",
     "AsyncResponseContextManager",
+    "AsyncStreamedBinaryAPIResponse",
+    "BinaryAPIResponse",
     "LegacyAPIResponse",
     "ResponseContextManager",
+    "StreamedBinaryAPIResponse",
+    "async_to_custom_raw_response_wrapper",
+    "async_to_custom_streamed_response_wrapper",
+    "async_to_streamed_response_wrapper",
+    "to_custom_raw_response_wrapper",
+    "to_custom_streamed_response_wrapper",
+    "to_streamed_response_wrapper",
 ]
 
 _R = TypeVar("_R")
+_RespT = TypeVar("_RespT", bound="APIResponse[Any]")
+_AsyncRespT = TypeVar("_AsyncRespT", bound="AsyncAPIResponse[Any]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -46,7 +64,7 @@ class _ResponseBase:
     def __init__(
         self,
         *,
-        client: BaseAsyncClient,
+        client: Any,
         raw: aiohttp.ClientResponse,
         request: Request,
         content: bytes | None,
@@ -56,6 +74,7 @@ class _ResponseBase:
         retries_taken: int,
         elapsed: float,
         expect_usage: bool = False,
+        options: RequestOptions | None = None,
     ) -> None:
         self._client = client
         self._raw = raw
@@ -67,6 +86,8 @@ class _ResponseBase:
         self.retries_taken = retries_taken
         self._elapsed = elapsed
         self._expect_usage = expect_usage
+        self._options = options
+        self._closed = content is not None  # the body was read whole
         self._parsed: dict[Any, Any] = {}
         self._runner: SyncRunner | None = None
         self._slot: LoopSlot | None = None  # set with the runner by _for_sync
@@ -108,21 +129,24 @@ class _ResponseBase:
 
     @property
     def is_closed(self) -> bool:
-        return self._raw.closed
+        """As httpx's: True once the body was read to its end or the response closed."""
+        return self._closed
 
     def _parse_content(self, content: bytes, to: Any) -> Any:
-        from ._base_client import _parse_body
-        from .pagination import AsyncPage, SyncPage, sync_page_from
-
-        result = _parse_body(to, content, self._raw, self._request)
-        if self._runner is not None and isinstance(result, AsyncPage):
-            return sync_page_from(result, self._runner, SyncPage)  # the sync client's page type
+        result = parse_body(to, content, self._raw, self._request)
+        # `.parse()` returns what the method returns: its post-parser applies (a page gets its
+        # client; `chat.completions.parse` parses the content), unless another type was asked.
+        options = self._options
+        if to is self._cast_to and options is not None:
+            post_parser = options.post_parser
+            if not isinstance(post_parser, NotGiven):
+                result = post_parser(result)
         return result
 
     def _open_stream(self, to: Any) -> Any:
         from . import _models
 
-        item_type = to or self._stream_cls or self._cast_to
+        item_type = to or stream_item_type(self._stream_cls, self._cast_to)
         decode = _models.decoder_for(item_type)
         astream: AsyncStream[Any] = AsyncStream(
             decode=decode,
@@ -181,6 +205,7 @@ class AsyncAPIResponse(_ResponseBase, Generic[_R]):
         if self._content is None:
             try:
                 self._content = await self._raw.read()
+                self._closed = True
             except TRANSPORT_ERRORS as exc:
                 raise translate(exc, self._request) from exc
         return self._content
@@ -240,6 +265,7 @@ class AsyncAPIResponse(_ResponseBase, Generic[_R]):
             yield buf.rstrip("\r")
 
     async def close(self) -> None:
+        self._closed = True
         self._raw.close()
 
 
@@ -343,23 +369,123 @@ class ResponseContextManager(Generic[_R]):
             self._response.close()
 
 
-class StreamingView:
-    """Wraps a client or resource so every API method returns a response context manager."""
+class BinaryAPIResponse(APIResponse[bytes]):
+    """A sync response whose body is binary (the SDK's class): `write_to_file`."""
 
-    __slots__ = ("_target", "_sync")
+    def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        with open(file, mode="wb") as f:
+            for data in self.iter_bytes():
+                f.write(data)
 
-    def __init__(self, target: Any, *, sync: bool) -> None:
-        self._target = target
-        self._sync = sync
 
-    def __getattr__(self, name: str) -> Any:
-        from .resources._base import AsyncAPIResource, SyncAPIResource
+class AsyncBinaryAPIResponse(AsyncAPIResponse[bytes]):
+    async def write_to_file(self, file: str | os.PathLike[str]) -> None:
+        with open(file, mode="wb") as f:  # noqa: ASYNC230  # as the SDK: chunks are small
+            async for data in self.iter_bytes():
+                f.write(data)
 
-        attr = getattr(self._target, name)
-        if isinstance(attr, (AsyncAPIResource, SyncAPIResource)):
-            return StreamingView(attr, sync=self._sync)
-        if callable(attr) and not isinstance(attr, type):
-            if self._sync:
-                return lambda *a, **kw: ResponseContextManager(lambda: attr(*a, **kw))
-            return lambda *a, **kw: AsyncResponseContextManager(attr(*a, **kw))
-        return attr
+
+class StreamedBinaryAPIResponse(APIResponse[bytes]):
+    """`with client.with_streaming_response.files.content(...) as r: r.stream_to_file(p)`"""
+
+    def stream_to_file(
+        self, file: str | os.PathLike[str], *, chunk_size: int | None = None
+    ) -> None:
+        with open(file, mode="wb") as f:
+            for data in self.iter_bytes(chunk_size):
+                f.write(data)
+
+
+class AsyncStreamedBinaryAPIResponse(AsyncAPIResponse[bytes]):
+    async def stream_to_file(
+        self, file: str | os.PathLike[str], *, chunk_size: int | None = None
+    ) -> None:
+        with open(file, mode="wb") as f:  # noqa: ASYNC230
+            async for data in self.iter_bytes(chunk_size):
+                f.write(data)
+
+
+# -- the per-method wrappers of `with_raw_response` / `with_streaming_response` ---------------
+# They set the SDK's marker header; `make_request_options` turns it into the call's mode.
+
+_P = ParamSpec("_P")
+
+
+def _with_marker(kwargs: dict[str, Any], mode: str, cast_to: Any = None) -> None:
+    extra_headers = {**(kwargs.get("extra_headers") or {})}
+    extra_headers[RAW_RESPONSE_HEADER] = mode
+    if cast_to is not None:
+        extra_headers[OVERRIDE_CAST_TO_HEADER] = cast_to
+    kwargs["extra_headers"] = extra_headers
+
+
+def to_streamed_response_wrapper(
+    func: Callable[_P, _R],
+) -> Callable[_P, ResponseContextManager[APIResponse[_R]]]:
+    """A sync method, returning a context manager of a response read on demand."""
+
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> ResponseContextManager[APIResponse[_R]]:
+        _with_marker(kwargs, "stream")
+        return ResponseContextManager(functools.partial(func, *args, **kwargs))  # type: ignore[arg-type]
+
+    return wrapped
+
+
+def async_to_streamed_response_wrapper(
+    func: Callable[_P, Awaitable[_R]],
+) -> Callable[_P, AsyncResponseContextManager[AsyncAPIResponse[_R]]]:
+    """An async method, returning an async context manager of a response read on demand."""
+
+    @functools.wraps(func)
+    def wrapped(
+        *args: _P.args, **kwargs: _P.kwargs
+    ) -> AsyncResponseContextManager[AsyncAPIResponse[_R]]:
+        _with_marker(kwargs, "stream")
+        return AsyncResponseContextManager(func(*args, **kwargs))  # type: ignore[arg-type]
+
+    return wrapped
+
+
+def to_custom_streamed_response_wrapper(
+    func: Callable[_P, object], response_cls: type[_RespT]
+) -> Callable[_P, ResponseContextManager[_RespT]]:
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> ResponseContextManager[_RespT]:
+        _with_marker(kwargs, "stream", response_cls)
+        return ResponseContextManager(functools.partial(func, *args, **kwargs))  # type: ignore[arg-type]
+
+    return wrapped
+
+
+def async_to_custom_streamed_response_wrapper(
+    func: Callable[_P, Awaitable[object]], response_cls: type[_AsyncRespT]
+) -> Callable[_P, AsyncResponseContextManager[_AsyncRespT]]:
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> AsyncResponseContextManager[_AsyncRespT]:
+        _with_marker(kwargs, "stream", response_cls)
+        return AsyncResponseContextManager(func(*args, **kwargs))  # type: ignore[arg-type]
+
+    return wrapped
+
+
+def to_custom_raw_response_wrapper(
+    func: Callable[_P, object], response_cls: type[_RespT]
+) -> Callable[_P, _RespT]:
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> _RespT:
+        _with_marker(kwargs, "raw", response_cls)
+        return func(*args, **kwargs)  # type: ignore[return-value]
+
+    return wrapped
+
+
+def async_to_custom_raw_response_wrapper(
+    func: Callable[_P, Awaitable[object]], response_cls: type[_AsyncRespT]
+) -> Callable[_P, Awaitable[_AsyncRespT]]:
+    @functools.wraps(func)
+    def wrapped(*args: _P.args, **kwargs: _P.kwargs) -> Awaitable[_AsyncRespT]:
+        _with_marker(kwargs, "raw", response_cls)
+        return func(*args, **kwargs)  # type: ignore[return-value]
+
+    return wrapped

@@ -7,6 +7,7 @@ runs the loop (see `oxide._sync`) once per network chunk's worth of events, not 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
@@ -113,6 +114,7 @@ class AsyncStream(Generic[_T]):
             request,
             reason_phrase=response.reason or "",
         )
+        self.response._closer = weakref.WeakMethod(self._close_now)
         self._decoder = SSEDecoder()
         self._pending: deque[ServerSentEvent] = deque()
         self._done = False
@@ -231,6 +233,9 @@ class AsyncStream(Generic[_T]):
     # -- lifecycle ---------------------------------------------------------------------------
     async def close(self) -> None:
         """Close the response and release the connection (not pooled if unread data remains)."""
+        self._close_now()
+
+    def _close_now(self) -> None:
         if not self._done:
             self._done = True
             self._pending.clear()
@@ -272,6 +277,8 @@ class Stream(Generic[_T]):
         self._slot = runner.current() if slot is None else slot
         self._buffer: deque[_T] = deque()
         self.response = astream.response
+        # Closed from the calling thread, on the loop the response lives on.
+        self.response._closer = weakref.WeakMethod(self.close)
 
     @property
     def completed(self) -> bool:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal, TypedDict
+from collections.abc import Mapping, Sequence
+from types import NoneType
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, TypeVar
 
 __all__ = [
     "NOT_GIVEN",
+    "Body",
+    "FileTypes",
+    "Headers",
+    "HeadersLike",
+    "NoneType",
+    "Query",
+    "SequenceNotStr",
     "NotGiven",
     "Omit",
     "RequestOptions",
@@ -151,6 +159,35 @@ Headers = Mapping[str, str | Omit]
 Query = Mapping[str, object]
 Body = object
 
+_T_co = TypeVar("_T_co", covariant=True)
+
+if TYPE_CHECKING:
+    from ._files import FileTypes as FileTypes
+
+    class SequenceNotStr(Protocol[_T_co]):
+        """A sequence that is not a `str` (the SDK's type for lists of strings)."""
+
+        def __getitem__(self, index: Any, /) -> Any: ...
+        def __contains__(self, value: object, /) -> bool: ...
+        def __len__(self) -> int: ...
+        def __iter__(self) -> Any: ...
+else:
+    SequenceNotStr = Sequence
+
+    def __getattr__(name: str) -> Any:
+        if name == "FileTypes":  # lazily: `_files` imports this module
+            from ._files import FileTypes
+
+            return FileTypes
+        raise AttributeError(name)
+
+
+class HeadersLikeProtocol(Protocol):
+    def get(self, key: str, /) -> str | None: ...
+
+
+HeadersLike = Headers | HeadersLikeProtocol
+
 
 class RequestOptions(TypedDict, total=False):
     """Per-call options every resource method accepts besides the API parameters."""
@@ -169,6 +206,11 @@ def coerce_timeout(value: Any) -> Timeout | None:
         return value
     if isinstance(value, (int, float)):
         return Timeout(value)  # kept as given: the read-timeout header says "7", not "7.0"
+    if all(hasattr(value, name) for name in ("connect", "read", "write", "pool")):
+        # An `httpx.Timeout` (what code written for the official SDK passes), by its fields.
+        return Timeout(
+            connect=value.connect, read=value.read, write=value.write, pool=value.pool
+        )
     raise TypeError(
         f"timeout must be a float, an oxide.Timeout or None, not {type(value).__name__}"
     )

@@ -1,12 +1,19 @@
-"""List results: `SyncPage`/`AsyncPage` and the cursor pages, with the official iteration API.
+"""List results: the official SDK's page classes and its iteration API.
 
-`await client.models.list()` gives the first page; `async for m in client.models.list()`
-walks every item across pages, as with the official `AsyncPaginator`.
+`client.models.list()` gives the first page (`await` it with the async client); iterating a
+page (`for` / `async for`) walks every item across pages, fetching the next page as needed;
+`has_next_page()`, `next_page_info()`, `get_next_page()` and `iter_pages()` are there for
+manual paging, as in the SDK.
+
+A page is decoded in two steps: the envelope (`data` kept as raw JSON, the cursor fields
+decoded) and then the items, straight into the generated Structs. It then keeps the client
+that fetched it (the sync client for a sync page) and the options of its request, from which
+the next page's request is made: the same path, query and headers with the cursor added.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
@@ -14,155 +21,340 @@ import msgspec
 from . import _models
 
 if TYPE_CHECKING:
-    from ._sync import SyncRunner
+    from ._options import RequestOptions
 
-__all__ = ["AsyncCursorPage", "AsyncPage", "AsyncPaginator", "SyncCursorPage", "SyncPage"]
+__all__ = [
+    "AsyncConversationCursorPage",
+    "AsyncCursorPage",
+    "AsyncNextCursorPage",
+    "AsyncPage",
+    "AsyncPaginator",
+    "BasePage",
+    "PageInfo",
+    "SyncConversationCursorPage",
+    "SyncCursorPage",
+    "SyncNextCursorPage",
+    "SyncPage",
+]
 
 _T = TypeVar("_T")
+_PageT = TypeVar("_PageT", bound="BasePage[Any]")
+
+
+class PageInfo:
+    """Where the next page is: query parameters to add to the request (the SDK's class)."""
+
+    __slots__ = ("params",)
+
+    def __init__(self, *, params: Mapping[str, object]) -> None:
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"PageInfo(params={self.params!r})"
 
 
 class _Envelope(msgspec.Struct):
-    data: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"[]"))
+    data: msgspec.Raw | None = None
     object: str | None = None
     has_more: bool | None = None
     first_id: str | None = None
     last_id: str | None = None
+    next: str | None = None
 
 
 _envelope_decoder = msgspec.json.Decoder(_Envelope)
+_ENVELOPE_FIELDS = ("object", "has_more", "first_id", "last_id", "next")
 
 
-class _PageBase(Generic[_T]):
+class BasePage(Generic[_T]):
+    """What every page has. `data` is the list of items of this page."""
+
     data: list[_T]
-    object: str | None
-    has_more: bool | None
 
-    def __init__(
+    # Declared by each subclass: the envelope fields it reads besides `data`.
+    _fields: tuple[str, ...] = ()
+
+    _client: Any = None
+    _model: Any = None
+    _options: RequestOptions | None = None
+    _method: str = "GET"
+    _path: str = ""
+    _body: Any = None
+
+    def __init__(self, data: list[_T] | None = None, **fields: Any) -> None:
+        self.data = data if data is not None else []
+        for name in self._fields:
+            setattr(self, name, fields.get(name))
+
+    @classmethod
+    def _oxide_decode(cls: type[_PageT], content: bytes, model: Any) -> _PageT:
+        env = _envelope_decoder.decode(content)
+        items = _models.decode(list[model], env.data) if env.data is not None else []
+        page = cls.__new__(cls)
+        page.data = items
+        for name in cls._fields:
+            setattr(page, name, getattr(env, name))
+        return page
+
+    def _set_private_attributes(
         self,
-        data: list[_T],
         *,
-        object: str | None = None,
-        has_more: bool | None = None,
-        fetch_next: Callable[[dict[str, Any]], Any] | None = None,
+        client: Any,
+        model: Any,
+        options: RequestOptions,
+        method: str = "GET",
+        path: str = "",
+        body: Any = None,
     ) -> None:
-        self.data = data
-        self.object = object
-        self.has_more = has_more
-        self._fetch_next = fetch_next
+        self._client = client
+        self._model = model
+        self._options = options
+        self._method = method
+        self._path = path
+        self._body = body
 
     def _get_page_items(self) -> list[_T]:
-        return self.data
+        return self.data or []
 
-    def next_page_info(self) -> dict[str, Any] | None:
-        """Query for the next page (cursor pages: `after=<last id>`), or None."""
-        if not self.has_more or not self.data:
-            return None
-        last = getattr(self.data[-1], "id", None)
-        return {"after": last} if last is not None else None
+    def next_page_info(self) -> PageInfo | None:
+        """The query of the next page, or None where there is none."""
+        return None
 
     def has_next_page(self) -> bool:
-        return self.next_page_info() is not None and self._fetch_next is not None
+        if not self._get_page_items():
+            return False
+        return self.next_page_info() is not None
+
+    def _next_request(self) -> tuple[Any, ...]:
+        info = self.next_page_info()
+        if info is None or self._client is None or self._options is None:
+            raise RuntimeError(
+                "No next page expected; please check `.has_next_page()` before calling "
+                "`.get_next_page()`."
+            )
+        # The cursor is not reset by `post_parser`: the engine sets its own per request.
+        options = self._options.with_params(info.params)
+        return (self._method, self._path, self._body, options, type(self), self._model)
+
+    def __getitem__(self, index: int) -> _T:
+        return self.data[index]
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, BasePage)
+        return self.data == other.data and all(
+            getattr(self, f) == getattr(other, f) for f in self._fields
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"data": msgspec.to_builtins(self.data)}
+        for name in self._fields:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(data={self.data!r}, object={self.object!r})"
+        fields = "".join(f", {name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__name__}(data={self.data!r}{fields})"
 
 
-class SyncPage(_PageBase[_T]):
-    """A page that is the whole list (`GET /models`)."""
+class BaseSyncPage(BasePage[_T]):
+    def __iter__(self) -> Iterator[_T]:  # type: ignore[override]
+        for page in self.iter_pages():
+            yield from page._get_page_items()
 
-    def __iter__(self) -> Iterator[_T]:
-        page: SyncPage[_T] | None = self
-        while page is not None:
-            yield from page.data
-            page = page.get_next_page() if page.has_next_page() else None
-
-    def iter_pages(self) -> Iterator[SyncPage[_T]]:
-        page: SyncPage[_T] | None = self
-        while page is not None:
+    def iter_pages(self: _PageT) -> Iterator[_PageT]:
+        page = self
+        while True:
             yield page
-            page = page.get_next_page() if page.has_next_page() else None
+            if not page.has_next_page():
+                return
+            page = page.get_next_page()  # type: ignore[attr-defined]
 
-    def get_next_page(self) -> SyncPage[_T]:
-        info = self.next_page_info()
-        if info is None or self._fetch_next is None:
-            raise RuntimeError("No next page expected; check `.has_next_page()` first.")
-        return self._fetch_next(info)  # type: ignore[no-any-return]
-
-
-class SyncCursorPage(SyncPage[_T]):
-    pass
+    def get_next_page(self: _PageT) -> _PageT:
+        return self._client._request_api_list(*self._next_request())  # type: ignore[no-any-return]
 
 
-class AsyncPage(_PageBase[_T]):
+class BaseAsyncPage(BasePage[_T]):
     async def __aiter__(self) -> AsyncIterator[_T]:
-        page: AsyncPage[_T] | None = self
-        while page is not None:
-            for item in page.data:
+        async for page in self.iter_pages():
+            for item in page._get_page_items():
                 yield item
-            page = await page.get_next_page() if page.has_next_page() else None
 
-    async def iter_pages(self) -> AsyncIterator[AsyncPage[_T]]:
-        page: AsyncPage[_T] | None = self
-        while page is not None:
+    async def iter_pages(self: _PageT) -> AsyncIterator[_PageT]:
+        page = self
+        while True:
             yield page
-            page = await page.get_next_page() if page.has_next_page() else None
+            if not page.has_next_page():
+                return
+            page = await page.get_next_page()  # type: ignore[attr-defined]
 
-    async def get_next_page(self) -> AsyncPage[_T]:
-        info = self.next_page_info()
-        if info is None or self._fetch_next is None:
-            raise RuntimeError("No next page expected; check `.has_next_page()` first.")
-        return await self._fetch_next(info)  # type: ignore[no-any-return]
-
-
-class AsyncCursorPage(AsyncPage[_T]):
-    pass
+    async def get_next_page(self: _PageT) -> _PageT:
+        return await self._client._request_api_list(*self._next_request())  # type: ignore[no-any-return]
 
 
-def decode_page(page_cls: type[_PageBase[_T]], item_type: Any, content: bytes) -> _PageBase[_T]:
-    env = _envelope_decoder.decode(content)
-    items: list[_T] = _models.decode(list[item_type], env.data)
-    return page_cls(items, object=env.object, has_more=env.has_more)
+class _WholeList:
+    """A response that is the whole list (`GET /models`): never a next page."""
+
+    data: list[Any]
+    object: str
+
+    _fields = ("object",)
+
+    def next_page_info(self) -> None:
+        return None
+
+
+class _AfterLastId:
+    """Cursor pages: the next page starts after the last item's `id`."""
+
+    data: list[Any]
+    has_more: bool | None = None
+
+    _fields: tuple[str, ...] = ("has_more",)
+
+    def has_next_page(self) -> bool:
+        if self.has_more is False:
+            return False
+        return BasePage.has_next_page(self)  # type: ignore[arg-type]
+
+    def next_page_info(self) -> PageInfo | None:
+        if not self.data:
+            return None
+        item_id = getattr(self.data[-1], "id", None)
+        if item_id is None:
+            return None
+        return PageInfo(params={"after": item_id})
+
+
+class _AfterLastIdField:
+    """Conversation items: the next page starts after the envelope's `last_id`."""
+
+    data: list[Any]
+    has_more: bool | None = None
+    last_id: str | None = None
+
+    _fields = ("has_more", "last_id")
+
+    def has_next_page(self) -> bool:
+        if self.has_more is False:
+            return False
+        return BasePage.has_next_page(self)  # type: ignore[arg-type]
+
+    def next_page_info(self) -> PageInfo | None:
+        if not self.last_id:
+            return None
+        return PageInfo(params={"after": self.last_id})
+
+
+class _NextCursor:
+    """Pages with an opaque `next` cursor."""
+
+    data: list[Any]
+    has_more: bool | None = None
+    next: str | None = None
+
+    _fields = ("has_more", "next")
+
+    def has_next_page(self) -> bool:
+        if self.has_more is False:
+            return False
+        return BasePage.has_next_page(self)  # type: ignore[arg-type]
+
+    def next_page_info(self) -> PageInfo | None:
+        if not self.next:
+            return None
+        return PageInfo(params={"after": self.next})
+
+
+class SyncPage(_WholeList, BaseSyncPage[_T], Generic[_T]):
+    data: list[_T]
+    object: str
+
+
+class AsyncPage(_WholeList, BaseAsyncPage[_T], Generic[_T]):
+    data: list[_T]
+    object: str
+
+
+class SyncCursorPage(_AfterLastId, BaseSyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+
+
+class AsyncCursorPage(_AfterLastId, BaseAsyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+
+
+class SyncConversationCursorPage(_AfterLastIdField, BaseSyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+    last_id: str | None = None
+
+
+class AsyncConversationCursorPage(_AfterLastIdField, BaseAsyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+    last_id: str | None = None
+
+
+class SyncNextCursorPage(_NextCursor, BaseSyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+    next: str | None = None
+
+
+class AsyncNextCursorPage(_NextCursor, BaseAsyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+    next: str | None = None
 
 
 class PageSpec:
-    """A list result's type for the request engine: decodes the page envelope, then the items."""
+    """A list result's type for the request engine: the page class and its item type."""
 
-    def __init__(self, page_cls: type[_PageBase[Any]], item_type: Any) -> None:
-        self.page_cls = page_cls
+    __slots__ = ("page_cls", "item_type")
+
+    def __init__(self, page_cls: type[BasePage[Any]], item_type: Any) -> None:
+        # `SyncCursorPage[Model]` as the SDK writes it: the class is the origin.
+        self.page_cls: type[BasePage[Any]] = getattr(page_cls, "__origin__", page_cls)
         self.item_type = item_type
 
-    def _oxide_parse_body(self, content: bytes) -> _PageBase[Any]:
-        return decode_page(self.page_cls, self.item_type, content)
+    def _oxide_parse_body(self, content: bytes) -> BasePage[Any]:
+        return self.page_cls._oxide_decode(content, self.item_type)
 
 
-class AsyncPaginator(Generic[_T]):
-    """What async list methods return: awaitable (first page) and async-iterable (all items)."""
+class AsyncPaginator(Generic[_T, _PageT]):
+    """What async list methods return: awaitable (the first page) and async-iterable (every
+    item across pages), as the SDK's class of the same name."""
 
-    def __init__(self, first_page: Callable[[], Awaitable[AsyncPage[_T]]]) -> None:
-        self._first_page = first_page
+    __slots__ = ("_client", "_request")
 
-    def __await__(self) -> Generator[Any, None, AsyncPage[_T]]:
-        return self._first_page().__await__()
+    def __init__(
+        self,
+        client: Any,
+        method: str,
+        path: str,
+        body: Any,
+        options: RequestOptions,
+        page: type[_PageT],
+        model: Any,
+    ) -> None:
+        self._client = client
+        self._request = (method, path, body, options, page, model)
+
+    def __await__(self) -> Generator[Any, None, _PageT]:
+        return self._client._request_api_list(*self._request).__await__()  # type: ignore[no-any-return]
 
     async def __aiter__(self) -> AsyncIterator[_T]:
-        page = await self._first_page()
-        async for item in page:
+        page = await self
+        async for item in page:  # type: ignore[attr-defined]
             yield item
-
-
-def sync_page_from(
-    page: AsyncPage[_T], runner: SyncRunner, cls: type[SyncPage[_T]]
-) -> SyncPage[_T]:
-    """The sync view of an async page: the next page is fetched through the sync runner."""
-    fetch = page._fetch_next
-
-    def fetch_next(info: dict[str, Any]) -> SyncPage[_T]:
-        assert fetch is not None
-        return sync_page_from(runner.run(fetch(info)), runner, cls)
-
-    return cls(
-        page.data,
-        object=page.object,
-        has_more=page.has_more,
-        fetch_next=fetch_next if fetch else None,
-    )
