@@ -95,6 +95,7 @@ class BaseAsyncClient:
     _default_query: Mapping[str, object] | None
     _url_cache: dict[str, URL]
     _api_key_provider: Any = None
+    admin_api_key: str | None = None
     # Retry sleeps, Retry-After dates and deadlines; the fault tests pass a fake one.
     _clock: Clock = SYSTEM_CLOCK
     # The client's own timeout and its aiohttp form, so most calls skip the cache lookup.
@@ -134,6 +135,10 @@ class BaseAsyncClient:
         mode = None
         if options is not NO_OPTIONS:
             mode = options.mode
+            if options.admin_auth:
+                headers.pop("Authorization", None)
+                if self.admin_api_key:
+                    headers["Authorization"] = f"Bearer {self.admin_api_key}"
             extra_headers = options.extra_headers
             if extra_headers:
                 for name, value in extra_headers.items():

@@ -75,6 +75,7 @@ class AsyncOpenAI(BaseAsyncClient):
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
+        admin_api_key: str | None = None,
         base_url: str | None | NotGiven = NOT_GIVEN,
         websocket_base_url: str | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
@@ -96,10 +97,18 @@ class AsyncOpenAI(BaseAsyncClient):
             self.api_key = ""
         else:
             self.api_key = api_key or ""
-        if _enforce_credentials and not self.api_key and self._api_key_provider is None:
+        if admin_api_key is None:
+            admin_api_key = os.environ.get("OPENAI_ADMIN_KEY")
+        self.admin_api_key = admin_api_key
+        if (
+            _enforce_credentials
+            and not self.api_key
+            and self._api_key_provider is None
+            and not self.admin_api_key
+        ):
             raise OpenAIError(
-                "Missing credentials. Please pass an `api_key`, or set the `OPENAI_API_KEY` "
-                "environment variable."
+                "Missing credentials. Please pass an `api_key`, `admin_api_key`, or set the "
+                "`OPENAI_API_KEY` or `OPENAI_ADMIN_KEY` environment variable."
             )
         self.organization = (
             organization if organization is not None else os.environ.get("OPENAI_ORG_ID")
@@ -216,6 +225,7 @@ class AsyncOpenAI(BaseAsyncClient):
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
+        admin_api_key: str | None = None,
         websocket_base_url: str | None = None,
         base_url: str | None | NotGiven = NOT_GIVEN,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
@@ -252,6 +262,7 @@ class AsyncOpenAI(BaseAsyncClient):
             organization=organization or self.organization,
             project=project or self.project,
             webhook_secret=webhook_secret or self.webhook_secret,
+            admin_api_key=admin_api_key or self.admin_api_key,
             websocket_base_url=websocket_base_url or self.websocket_base_url,
             base_url=self._base_url if isinstance(base_url, NotGiven) else base_url,
             timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
@@ -329,6 +340,7 @@ class OpenAI:
         organization: str | None = None,
         project: str | None = None,
         webhook_secret: str | None = None,
+        admin_api_key: str | None = None,
         base_url: str | None | NotGiven = NOT_GIVEN,
         websocket_base_url: str | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
@@ -349,6 +361,7 @@ class OpenAI:
             organization=organization,
             project=project,
             webhook_secret=webhook_secret,
+            admin_api_key=admin_api_key,
             base_url=base_url,
             websocket_base_url=websocket_base_url,
             timeout=timeout,
@@ -381,6 +394,10 @@ class OpenAI:
     @property
     def webhook_secret(self) -> str | None:
         return self._engine.webhook_secret
+
+    @property
+    def admin_api_key(self) -> str | None:
+        return self._engine.admin_api_key
 
     @property
     def websocket_base_url(self) -> str | None:

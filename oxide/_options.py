@@ -50,6 +50,8 @@ class RequestOptions(msgspec.Struct, frozen=True, gc=False):
     mode: str | None = None
     # The response class to build in "raw"/"stream" mode (binary downloads).
     override_cast_to: Any = None
+    # The endpoint authenticates with the admin key (`admin/organization/...`).
+    admin_auth: bool = False
 
     def with_params(self, params: Mapping[str, object]) -> RequestOptions:
         """These options with `params` merged over the query (the next page's cursor)."""
@@ -74,10 +76,11 @@ def make_request_options(
 ) -> RequestOptions:
     """The official SDK's `make_request_options`, returning a frozen `RequestOptions`.
 
-    `security` names the auth scheme an endpoint uses; every oxide endpoint authenticates with
-    the client's bearer key, so it is accepted for the generated code and not needed further.
+    `security` names the auth scheme an endpoint uses: the client's `api_key`, or for the
+    organization admin endpoints its `admin_api_key`.
     """
-    if not (query or extra_headers or extra_query or extra_body or idempotency_key):
+    admin_auth = security is not None and bool(security.get("admin_api_key_auth"))
+    if not (query or extra_headers or extra_query or extra_body or idempotency_key or admin_auth):
         if isinstance(timeout, NotGiven) and isinstance(post_parser, NotGiven):
             return NO_OPTIONS
     params: Mapping[str, object] | None = query
@@ -104,6 +107,7 @@ def make_request_options(
         post_parser=post_parser,
         mode=mode,
         override_cast_to=override,
+        admin_auth=admin_auth,
     )
 
 

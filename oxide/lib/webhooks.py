@@ -178,12 +178,8 @@ class _WebhooksBase:
     __slots__ = ()
 
     def _default_webhook_secret(self) -> str | None:
-        client: _SecretSource | None = getattr(self, "_client", None)
-        if client is None:
-            # A SyncAPIResource keeps no `_client`; its async twin holds the sync client's
-            # engine, whose `webhook_secret` is the one `OpenAI.webhook_secret` reads.
-            client = self._async._client  # type: ignore[attr-defined]
-        return cast("_SecretSource", client).webhook_secret
+        client: _SecretSource = self._client  # type: ignore[attr-defined]  # the resource's
+        return client.webhook_secret
 
     def unwrap(
         self,

@@ -23,7 +23,7 @@ import oxide
 from oxide import InvalidWebhookSignatureError
 from oxide._models import UnknownVariant
 from oxide.lib.webhooks import AsyncWebhooksMixin, WebhooksMixin, get_required_header
-from oxide.resources._base import AsyncAPIResource, SyncAPIResource
+from oxide._resource import AsyncAPIResource, SyncAPIResource
 from oxide.types.webhooks import BatchCompletedWebhookEvent, ResponseCompletedWebhookEvent
 
 # Upstream's standardized test constants (shared with the TypeScript SDK).
@@ -73,11 +73,11 @@ class AsyncStandIn(AsyncWebhooksMixin):
 
 # The layouts the generated resources use.
 class Webhooks(WebhooksMixin, SyncAPIResource):
-    __slots__ = ()
+    pass
 
 
 class AsyncWebhooks(AsyncWebhooksMixin, AsyncAPIResource):
-    __slots__ = ()
+    pass
 
 
 Mixin = WebhooksMixin | AsyncWebhooksMixin
@@ -447,15 +447,13 @@ def test_async_resource_layout(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("frozen_time")
 def test_sync_resource_layout() -> None:
-    # A SyncAPIResource has no `_client`: the secret comes from its async twin's client, the
-    # engine of the sync `OpenAI`.
+    # The sync resource reads the secret from the sync `OpenAI` it belongs to.
     client = oxide.OpenAI(api_key="x", webhook_secret=TEST_SECRET)
     try:
-        resource = Webhooks(AsyncWebhooks(client._engine), client._runner)
-        assert not hasattr(resource, "__dict__")
+        resource = Webhooks(client)
         assert resource.unwrap(TEST_PAYLOAD, make_headers()).id.startswith("evt_")
         copy = client.copy(webhook_secret="whsec_" + base64.b64encode(b"k" * 32).decode())
-        other = Webhooks(AsyncWebhooks(copy._engine), copy._runner)
+        other = Webhooks(copy)
         with pytest.raises(InvalidWebhookSignatureError, match=NO_MATCH):
             other.verify_signature(TEST_PAYLOAD, make_headers())
     finally:
