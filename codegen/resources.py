@@ -899,7 +899,7 @@ def render_imports(m: SdkModule, used: set[str], extra: dict[str, set[str]]) -> 
             continue
         module = absolute_module(node, m.package)
         if module == "__future__":
-            lines.append(ast.unparse(node))
+            lines += [ast.unparse(node), ""]
             continue
         aliases = [a for a in node.names if (a.asname or a.name) in used]
         if module == "typing_extensions":
@@ -907,6 +907,7 @@ def render_imports(m: SdkModule, used: set[str], extra: dict[str, set[str]]) -> 
             extra.setdefault("openai._compat", set()).update(a.name for a in compat)
             aliases = [a for a in aliases if a.name not in COMPAT_NAMES]
             node = ast.ImportFrom(module="typing", names=aliases, level=0)
+            module = "typing"
         target = MODULE_ALIASES.get(module, module)
         added = extra.pop(target, set())
         names = [*(ast.unparse(a) for a in aliases), *sorted(added)]
