@@ -58,12 +58,16 @@ SOAK_SECONDS ?= 180
 soak: build
 	$(BIN)/python soak/driver.py --seconds $(SOAK_SECONDS) --out docs/soak
 
+# Both generators (codegen/generate.py: oxide/types; codegen/resources.py: oxide/resources and
+# oxide/_client_resources.py). Before every mixin exists: make sync-types CODEGEN_ARGS=--allow-missing-mixins
+CODEGEN_ARGS ?=
 sync-types: venv
-	$(BIN)/python -m codegen
-	$(BIN)/python -m ruff format -q oxide/types
+	$(BIN)/python -m codegen $(CODEGEN_ARGS)
+	$(BIN)/python -m ruff format -q oxide/types oxide/resources oxide/_client_resources.py
 
 check-types: sync-types
-	git diff --exit-code -- oxide/types codegen/FALLBACKS.md
+	git diff --exit-code -- oxide/types oxide/resources oxide/_client_resources.py codegen/FALLBACKS.md
+	test -z "$$(git status --porcelain -- oxide/types oxide/resources oxide/_client_resources.py)"
 
 lint: venv
 	$(BIN)/python -m ruff check oxide tests codegen benchmarks soak fuzz conformance
