@@ -29,6 +29,7 @@ from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
 from ._files import RequestFiles, boundary_from_content_type, multipart_factory
 from ._http import Request, Response
 from ._json import encode_body
+from ._qs import stringify_items
 from ._options import NO_OPTIONS, RequestOptions, make_request_options
 from ._options import merge_mappings as _merge_mappings
 from ._response import AsyncAPIResponse, LegacyAPIResponse, _ResponseBase
@@ -161,14 +162,12 @@ class BaseAsyncClient:
             t = options.timeout
             if not isinstance(t, NotGiven):
                 timeout = coerce_timeout(t)
+        query: list[tuple[str, str]] | None = None
         if params:
-            for key, value in params.items():
+            query = stringify_items(params)
+            for key, value in query:
                 _check_encodable(key)
-                if isinstance(value, (list, tuple)):
-                    for item in value:
-                        _check_encodable(item)
-                else:
-                    _check_encodable(value)
+                _check_encodable(value)
         factory = None
         data: Any = None
         if files is not None or _is_multipart(headers):
@@ -223,7 +222,7 @@ class BaseAsyncClient:
             try:
                 if deadline is None:
                     resp = await session._request(
-                        method, url, data=data, headers=headers, params=params, timeout=aio_timeout
+                        method, url, data=data, headers=headers, params=query, timeout=aio_timeout
                     )
                     status = resp.status
                     if status >= 400 or not defer_body:
@@ -237,7 +236,7 @@ class BaseAsyncClient:
                             url,
                             data=data,
                             headers=headers,
-                            params=params,
+                            params=query,
                             timeout=aio_timeout,
                         )
                         status = resp.status

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 from ._base_client import BaseAsyncClient
+from ._client_resources import AsyncClientResources, SyncClientResources
 from ._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_CONNECTION_LIMIT,
@@ -54,7 +55,7 @@ def _custom_headers_from_env(default_headers: Mapping[str, str] | None) -> Mappi
     return {**parsed, **(default_headers or {})}
 
 
-class AsyncOpenAI(BaseAsyncClient):
+class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
     """Async client with the constructor, env vars and resources of `openai.AsyncOpenAI`.
 
     One pooled aiohttp session per client, shared by `copy()` / `with_options()` views; create
@@ -325,7 +326,7 @@ class _SyncEngine(AsyncOpenAI):
         return f"OpenAI/Python {__version__}"
 
 
-class OpenAI:
+class OpenAI(SyncClientResources):
     """Sync client with the official `openai.OpenAI` API.
 
     Runs the async engine in the calling threads, on a few event loops of its own (see

@@ -14,14 +14,12 @@ the next page's request is made: the same path, query and headers with the curso
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from . import _models
-
-if TYPE_CHECKING:
-    from ._options import RequestOptions
+from ._options import RequestOptions  # at run time: `get_type_hints` of a page resolves
 
 __all__ = [
     "AsyncConversationCursorPage",
@@ -54,7 +52,8 @@ class PageInfo:
 
 
 class _Envelope(msgspec.Struct):
-    data: msgspec.Raw | None = None
+    # Raw: the items are decoded by the page (into the item type) in a second step.
+    data: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"null"))
     object: str | None = None
     has_more: bool | None = None
     first_id: str | None = None
@@ -89,7 +88,8 @@ class BasePage(Generic[_T]):
     @classmethod
     def _oxide_decode(cls: type[_PageT], content: bytes, model: Any) -> _PageT:
         env = _envelope_decoder.decode(content)
-        items = _models.decode(list[model], env.data) if env.data is not None else []
+        raw = env.data
+        items = [] if bytes(raw) == b"null" else _models.decode(list[model], raw)
         page = cls.__new__(cls)
         page.data = items
         for name in cls._fields:

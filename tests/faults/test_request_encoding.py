@@ -15,6 +15,8 @@ from typing import Any
 import msgspec
 import orjson
 import pytest
+
+from oxide._base_client import make_request_options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openai._utils._json import openapi_dumps
@@ -143,7 +145,8 @@ async def test_b8_lone_surrogate_in_query_or_header_raises_before_any_io(
     server = await ok_server(raw_server)
     client = make_client(server.url)
     if where == "query":  # the HTTP layer's own query parameters
-        call = client._request("GET", "models", bytes, query={"after": "x\ud800"})
+        options = make_request_options(query={"after": "x\ud800"})
+        call = client.get("models", cast_to=bytes, options=options)
     elif where == "extra_query":
         call = get_model(client, extra_query={"q": "\udfff"})
     else:

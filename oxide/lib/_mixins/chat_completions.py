@@ -8,7 +8,11 @@ function tools get `parsed_arguments`. It parses in a `post_parser`, so `.parse(
 
 from __future__ import annotations
 
+import dataclasses
+import sys
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from ..._streaming import AsyncStream, Stream
 from ...types.chat.chat_completion import ChatCompletion
@@ -22,7 +26,7 @@ if TYPE_CHECKING:
     from ..._options import RequestOptions
     from ...types.chat.parsed_chat_completion import ParsedChatCompletion
 
-__all__ = ["AsyncCompletionsMixin", "CompletionsMixin"]
+__all__ = ["AsyncCompletionsMixin", "CompletionsMixin", "validate_response_format"]
 
 
 def _param_types() -> tuple[Any, ...]:
@@ -133,3 +137,17 @@ class CompletionsMixin:
         return ChatCompletionStreamManager(
             request, response_format=response_format, input_tools=tools
         )
+
+
+def validate_response_format(response_format: object) -> None:
+    """`create()` refuses a type as `response_format` (the SDK's check, for pydantic models;
+    oxide's also for Structs and dataclasses): parsing into a type is `parse()`'s job."""
+    if isinstance(response_format, type):
+        pydantic = sys.modules.get("pydantic")
+        if (pydantic is not None and issubclass(response_format, pydantic.BaseModel)) or (
+            issubclass(response_format, msgspec.Struct) or dataclasses.is_dataclass(response_format)
+        ):
+            raise TypeError(
+                "You tried to pass a `BaseModel` class to `chat.completions.create()`; You must "
+                "use `chat.completions.parse()` instead"
+            )

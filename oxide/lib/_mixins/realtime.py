@@ -1,0 +1,114 @@
+"""`realtime.calls`: the SDK replaces the generated `calls.create` with its own (SDP offers
+sent as `application/sdp`, or with a session config as multipart), and so does oxide."""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..._compat import cached_property
+from ..._legacy_response import HttpxBinaryResponseContent
+from ..._options import make_request_options
+from ..._types import Body, Headers, NotGiven, Omit, Query, Timeout, not_given, omit
+from ..._utils import maybe_transform
+
+if TYPE_CHECKING:
+    from ...resources.realtime.calls import AsyncCalls, Calls
+    from ...types.realtime.realtime_session_create_request_param import (
+        RealtimeSessionCreateRequestParam,
+    )
+
+__all__ = ["AsyncRealtimeMixin", "RealtimeMixin"]
+
+
+def _create_args(
+    sdp: str, session: Any, extra_headers: Any, extra_query: Any, extra_body: Any, timeout: Any
+) -> dict[str, Any]:
+    if isinstance(session, Omit):
+        headers = {"Accept": "application/sdp", "Content-Type": "application/sdp"}
+        return {
+            "content": sdp.encode("utf-8"),
+            "options": make_request_options(
+                extra_headers={**headers, **(extra_headers or {})},
+                extra_query=extra_query,
+                timeout=timeout,
+            ),
+            "cast_to": HttpxBinaryResponseContent,
+        }
+    headers = {"Accept": "application/sdp", "Content-Type": "multipart/form-data"}
+    files = [
+        ("sdp", (None, sdp.encode("utf-8"), "application/sdp")),
+        (
+            "session",
+            (None, json.dumps(maybe_transform(session)).encode("utf-8"), "application/json"),
+        ),
+    ]
+    return {
+        "files": files,
+        "options": make_request_options(
+            extra_headers={**headers, **(extra_headers or {})},
+            extra_query=extra_query,
+            extra_body=extra_body,
+            timeout=timeout,
+        ),
+        "cast_to": HttpxBinaryResponseContent,
+    }
+
+
+@functools.cache
+def _calls_class() -> type[Calls]:
+    from ...resources.realtime.calls import Calls
+
+    class _Calls(Calls):
+        def create(  # type: ignore[override]
+            self,
+            *,
+            sdp: str,
+            session: RealtimeSessionCreateRequestParam | Omit = omit,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | Timeout | None | NotGiven = not_given,
+        ) -> HttpxBinaryResponseContent:
+            args = _create_args(sdp, session, extra_headers, extra_query, extra_body, timeout)
+            return self._post("/realtime/calls", **args)  # type: ignore[no-any-return]
+
+    return _Calls
+
+
+@functools.cache
+def _async_calls_class() -> type[AsyncCalls]:
+    from ...resources.realtime.calls import AsyncCalls
+
+    class _AsyncCalls(AsyncCalls):
+        async def create(  # type: ignore[override]
+            self,
+            *,
+            sdp: str,
+            session: RealtimeSessionCreateRequestParam | Omit = omit,
+            extra_headers: Headers | None = None,
+            extra_query: Query | None = None,
+            extra_body: Body | None = None,
+            timeout: float | Timeout | None | NotGiven = not_given,
+        ) -> HttpxBinaryResponseContent:
+            args = _create_args(sdp, session, extra_headers, extra_query, extra_body, timeout)
+            return await self._post("/realtime/calls", **args)  # type: ignore[no-any-return]
+
+    return _AsyncCalls
+
+
+class RealtimeMixin:
+    _client: Any
+
+    @cached_property
+    def calls(self) -> Calls:
+        return _calls_class()(self._client)
+
+
+class AsyncRealtimeMixin:
+    _client: Any
+
+    @cached_property
+    def calls(self) -> AsyncCalls:
+        return _async_calls_class()(self._client)
