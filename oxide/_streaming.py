@@ -177,6 +177,11 @@ class AsyncStream(Generic[_T]):
                 raise
         if not data or data.isspace():  # no copy of every event, as strip() would make
             return None
+        event = sse.event
+        if event is not None and event.startswith("thread."):
+            # Assistants events name their type only in the SSE `event:` field; as the SDK
+            # does, decode `{"event": ..., "data": ...}` (AssistantStreamEvent's tag).
+            data = '{"event":' + msgspec.json.encode(event).decode() + ',"data":' + data + "}"
         try:
             item = self._decode(data)
         except Exception as exc:  # RecursionError from a 5,000-deep event included
