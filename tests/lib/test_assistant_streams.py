@@ -273,7 +273,10 @@ SCRIPTS: dict[str, bytes] = {
     "/v1/threads/runs": _sse([("thread.created", _THREAD), *RUN_EVENTS]),
     # cut after the first text delta: no `done`, the connection just ends
     "/v1/threads/thread_cut/runs": _sse(RUN_EVENTS[:8], done=False),
+    # the same, then silence: the client's read timeout fires mid-stream
+    "/v1/threads/thread_stall/runs": _sse(RUN_EVENTS[:8], done=False),
 }
+STALLS = {"/v1/threads/thread_stall/runs"}
 
 
 # -- the server --------------------------------------------------------------------------------
@@ -316,13 +319,17 @@ class SSEServer:
         await response.prepare(request)
         for start in range(0, len(script), 211):
             await response.write(script[start : start + 211])
+        if request.path in STALLS:
+            await asyncio.sleep(5)  # cancelled when the client goes away (or at shutdown)
         await response.write_eof()
         return response
 
     async def _start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
+        self._runner = web.AppRunner(
+            app, access_log=None, shutdown_timeout=0.2, handler_cancellation=True
+        )
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         port = self._runner.addresses[0][1]
@@ -644,6 +651,30 @@ def test_sync_handler_sees_a_cut_stream(
     assert handler.current_message_snapshot.content[0].text.value == "The"
 
 
+def test_sync_timeout_reaches_on_timeout(server: SSEServer) -> None:
+    """A read timeout mid-stream: `on_timeout`, `on_exception`, `on_end`, as with the SDK
+    (whose exception is httpx's `ReadTimeout`, oxide's `APITimeoutError`)."""
+    names = []
+    for module, handler_cls in ((openai, SDKHandler), (oxide, OxideHandler)):
+        client = module.OpenAI(api_key="sk-test", base_url=server.url, max_retries=0, timeout=0.5)
+        handler = handler_cls()
+        manager, _ = _call(
+            partial(
+                client.beta.threads.runs.stream,
+                thread_id="thread_stall",
+                assistant_id="asst_1",
+                event_handler=handler,
+            )
+        )
+        with pytest.raises(Exception) as raised, manager as stream:
+            stream.until_done()
+        assert isinstance(raised.value, TimeoutError) or "Timeout" in type(raised.value).__name__
+        names.append([name for name, _ in handler.calls])
+        client.close()
+    assert names[0] == names[1]
+    assert names[1][-3:] == ["on_timeout", "on_exception", "on_end"]
+
+
 def test_a_handler_serves_one_stream(clients: tuple[oxide.OpenAI, openai.OpenAI]) -> None:
     ours, _ = clients
     handler = AssistantEventHandler()
@@ -753,6 +784,32 @@ async def test_async_handler_sees_a_cut_stream(
             await stream.until_done()
     names = [name for name, _ in handler.calls]
     assert names[-2:] == ["on_exception", "on_end"]
+
+
+@pytest.mark.asyncio
+async def test_async_timeout_reaches_on_timeout(server: SSEServer) -> None:
+    names = []
+    for module, handler_cls in ((openai, AsyncSDKHandler), (oxide, AsyncOxideHandler)):
+        client = module.AsyncOpenAI(
+            api_key="sk-test", base_url=server.url, max_retries=0, timeout=0.5
+        )
+        handler = handler_cls()
+        manager, _ = _call(
+            partial(
+                client.beta.threads.runs.stream,
+                thread_id="thread_stall",
+                assistant_id="asst_1",
+                event_handler=handler,
+            )
+        )
+        with pytest.raises(Exception) as raised:
+            async with manager as stream:
+                await stream.until_done()
+        assert isinstance(raised.value, TimeoutError) or "Timeout" in type(raised.value).__name__
+        names.append([name for name, _ in handler.calls])
+        await client.close()
+    assert names[0] == names[1]
+    assert names[1][-3:] == ["on_timeout", "on_exception", "on_end"]
 
 
 # -- accumulate_delta: the SDK's function on the same inputs ------------------------------------
