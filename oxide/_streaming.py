@@ -101,8 +101,13 @@ class AsyncStream(Generic[_T]):
         response: aiohttp.ClientResponse,
         request: Request,
         expect_usage: bool = False,
+        failure: BaseException | None = None,
     ) -> None:
         self._decode = decode
+        # Raised by the first read instead of any event: a JSON body where events were asked
+        # for. The SDK hands such a stream back and yields nothing; oxide hands it back too
+        # (so code that only closes it works the same) but never lets it pass as empty.
+        self._failure = failure
         # `stream_options.include_usage` was asked: the usage chunk is the last one.
         self._expect_usage = expect_usage
         self._raw = response
@@ -193,6 +198,10 @@ class AsyncStream(Generic[_T]):
         return item
 
     async def _read_chunk(self) -> None:
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            self._finish(clean=True)
+            raise failure
         try:
             chunk = await self._raw.content.readany()
         except asyncio.CancelledError:

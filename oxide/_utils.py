@@ -20,6 +20,7 @@ from ._files import extract_files
 from ._types import NotGiven, Omit
 
 __all__ = [
+    "assert_signatures_in_sync",
     "async_maybe_transform",
     "extract_files",
     "get_required_header",
@@ -256,3 +257,34 @@ def path_template(template: str, /, **kwargs: Any) -> str:
         result += "#" + _interpolate(fragment_template, kwargs, _quote_fragment_part)
 
     return result
+
+
+def assert_signatures_in_sync(
+    source_func: Callable[..., Any],
+    check_func: Callable[..., Any],
+    *,
+    exclude_params: set[str] = set(),  # noqa: B006  # the SDK's signature; never mutated
+    description: str = "",
+) -> None:
+    """The SDK's check that a helper (`parse`, `create_and_poll`) takes the parameters of the
+    method it wraps, with the same annotations."""
+    check_sig = inspect.signature(check_func)
+    source_sig = inspect.signature(source_func)
+    errors: list[str] = []
+    for name, source_param in source_sig.parameters.items():
+        if name in exclude_params:
+            continue
+        custom_param = check_sig.parameters.get(name)
+        if not custom_param:
+            errors.append(f"the `{name}` param is missing")
+            continue
+        if custom_param.annotation != source_param.annotation:
+            errors.append(
+                f"types for the `{name}` param are do not match; "
+                f"source={source_param.annotation!r} checking={custom_param.annotation!r}"
+            )
+    if errors:
+        raise AssertionError(
+            f"{len(errors)} errors encountered when comparing signatures{description}:\n\n"
+            + "\n\n".join(errors)
+        )

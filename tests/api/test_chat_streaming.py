@@ -214,8 +214,10 @@ async def test_stream_answered_with_json_body_is_a_validation_error(serve) -> No
 
     url = await serve({("POST", "/v1/chat/completions"): handler})
     async with oxide.AsyncOpenAI(api_key="sk-test", base_url=url) as client:
+        # Handed back as the SDK does (so creating and closing it works), never read as empty.
+        stream = await client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
         with pytest.raises(oxide.APIResponseValidationError, match="text/event-stream"):
-            await client.chat.completions.create(model="m", messages=MESSAGES, stream=True)
+            await stream.__anext__()
 
 
 async def test_unknown_fields_and_enum_values_in_chunks_decode(serve) -> None:
