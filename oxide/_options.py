@@ -73,11 +73,14 @@ def make_request_options(
     timeout: Any = NOT_GIVEN,
     post_parser: Callable[[Any], Any] | NotGiven = NOT_GIVEN,
     security: Mapping[str, bool] | None = None,
+    synthesize_event_and_data: bool | None = None,
 ) -> RequestOptions:
     """The official SDK's `make_request_options`, returning a frozen `RequestOptions`.
 
     `security` names the auth scheme an endpoint uses: the client's `api_key`, or for the
-    organization admin endpoints its `admin_api_key`.
+    organization admin endpoints its `admin_api_key`. `synthesize_event_and_data` (the
+    Assistants streams) is what oxide's streams always do for `thread.*` events: decode
+    `{"event": <SSE event>, "data": <data>}`, so it needs no per-call state.
     """
     admin_auth = security is not None and bool(security.get("admin_api_key_auth"))
     if not (query or extra_headers or extra_query or extra_body or idempotency_key or admin_auth):
