@@ -1,23 +1,45 @@
+# The signatures below are the SDK's, copied verbatim (`Optional[...]`, `Union[...]`, `List`):
+# the SDK's own tests compare their annotation text with `create`'s, which is generated.
+# ruff: noqa: UP006, UP007, UP035, UP045
 """`responses.parse()` and `.stream()`: structured outputs and the typed stream helper.
 
 `parse` is `create` with `text_format` given as a type: `response.output_parsed` is an
 instance of it, and function calls of typed/strict tools carry `parsed_arguments` (parsed in a
 `post_parser`, so `with_raw_response.parse(...).parse()` gives the same). `stream` gives typed
 events plus the helper events, and resumes a background response whose connection drops
-(oxide addition, up to `max_resumes` times, default the client's `max_retries`).
+(oxide addition, up to the client's `max_retries` times).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from ..._streaming import AsyncStream
+from ..._types import NOT_GIVEN, Omit, omit
 from ...types.responses.response import Response
 from ...types.responses.response_stream_event import ResponseStreamEvent
 from .._parsing import parse_response, responses_text_param
 from .._tools import to_responses_tools
 from ..streaming.responses import AsyncResponseStreamManager, ResponseStreamManager
 from ._common import ParamSpec, split_call
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import List, Literal, Optional, Union
+
+    from ..._types import Body, Headers, NotGiven, Query, Timeout
+    from ...types.responses import response_create_params
+    from ...types.responses.parsed_response import ParsedResponse
+    from ...types.responses.response_includable import ResponseIncludable
+    from ...types.responses.response_input_param import ResponseInputParam
+    from ...types.responses.response_prompt_param import ResponsePromptParam
+    from ...types.responses.response_text_config_param import ResponseTextConfigParam
+    from ...types.responses.service_tier import ServiceTier
+    from ...types.responses.tool_param import ParseableToolParam
+    from ...types.shared_params.metadata import Metadata
+    from ...types.shared_params.reasoning import Reasoning
+    from ...types.shared_params.responses_model import ResponsesModel
+    from ..streaming.responses._stream import TextFormatT
 
 __all__ = ["AsyncResponsesMixin", "ResponsesMixin"]
 
@@ -44,40 +66,365 @@ def _helper_body(body: dict[str, Any], text_format: Any, tools: Any) -> Any:
     return converted_tools
 
 
+def _params(args: dict[str, Any]) -> dict[str, Any]:
+    """A method's arguments (its `locals()` on entry) without `self`, and `text_format`,
+    `tools`, `response_id`, `starting_after` as None when not given."""
+    args.pop("self", None)
+    for name in ("text_format", "tools", "response_id", "starting_after"):
+        if name in args and isinstance(args[name], Omit):
+            args[name] = None
+    return args
+
+
+def _parse_request(params: dict[str, Any]) -> tuple[dict[str, Any], Any]:
+    text_format = params.pop("text_format")
+    tools = params.pop("tools")
+    holder: dict[str, Any] = {}
+
+    def parser(response: Response) -> Any:
+        return parse_response(
+            text_format=text_format, input_tools=holder.get("tools"), response=response
+        )
+
+    body, options = split_call(params, "responses.parse", parser)
+    holder["tools"] = _helper_body(body, text_format, tools)
+    _CREATE.check(body)
+    return body, options
+
+
+class ResponsesMixin:
+    _post: Any
+    _client: Any
+
+    @overload
+    def stream(
+        self,
+        *,
+        response_id: str,
+        text_format: type[TextFormatT] | Omit = omit,
+        starting_after: int | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ResponseStreamManager[TextFormatT]: ...
+
+    @overload
+    def stream(
+        self,
+        *,
+        input: Union[str, ResponseInputParam],
+        model: ResponsesModel,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        text_format: type[TextFormatT] | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ResponseStreamManager[TextFormatT]: ...
+
+    def stream(
+        self,
+        *,
+        response_id: str | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        text_format: type[TextFormatT] | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        starting_after: int | Omit = omit,
+        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ResponseStreamManager[TextFormatT]:
+        return self._stream_response(_params(locals()))
+
+    def parse(
+        self,
+        *,
+        text_format: type[TextFormatT] | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[Literal[False]] | Literal[True] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
+        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ParsedResponse[TextFormatT]:
+        return self._parse_response(_params(locals()))
+
+    def _parse_response(self, params: dict[str, Any]) -> Any:
+        body, options = _parse_request(params)
+        return self._post("/responses", body=body, options=options, cast_to=Response)
+
+    def _stream_response(self, params: dict[str, Any]) -> Any:
+        # The async helper, run by the sync client's runner: one implementation of resuming.
+        client = self._client
+        params = {k: v for k, v in params.items() if v is not None}
+        return ResponseStreamManager(client._engine.responses.stream(**params), client._runner)
+
+
 class AsyncResponsesMixin:
     _post: Any
     _client: Any
     retrieve: Any
 
-    async def parse(self, *, text_format: Any = None, tools: Any = None, **params: Any) -> Any:
-        """`create()` with `text_format` given as a type; see the module doc."""
-        holder: dict[str, Any] = {}
+    @overload
+    def stream(
+        self,
+        *,
+        response_id: str,
+        text_format: type[TextFormatT] | Omit = omit,
+        starting_after: int | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> AsyncResponseStreamManager[TextFormatT]: ...
 
-        def parser(response: Response) -> Any:
-            return parse_response(
-                text_format=text_format, input_tools=holder.get("tools"), response=response
-            )
-
-        body, options = split_call(params, "responses.parse", parser)
-        holder["tools"] = _helper_body(body, text_format, tools)
-        _CREATE.check(body)
-        return await self._post("/responses", body=body, options=options, cast_to=Response)
+    @overload
+    def stream(
+        self,
+        *,
+        input: Union[str, ResponseInputParam],
+        model: ResponsesModel,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        text_format: type[TextFormatT] | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> AsyncResponseStreamManager[TextFormatT]: ...
 
     def stream(
         self,
         *,
-        response_id: str | None = None,
-        starting_after: int | None = None,
-        text_format: Any = None,
-        tools: Any = None,
-        max_resumes: int | None = None,
-        **params: Any,
-    ) -> AsyncResponseStreamManager[Any]:
-        """`async with client.responses.stream(...) as stream:` typed events and
-        `await stream.get_final_response()`. With `response_id` (and `starting_after`),
-        replays an existing background response instead of creating one."""
-        call_options = {k: params.pop(k) for k in _OPTION_KEYS if k in params}
-        resumes = self._client.max_retries if max_resumes is None else max_resumes
+        response_id: str | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        text_format: type[TextFormatT] | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        starting_after: int | Omit = omit,
+        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> AsyncResponseStreamManager[TextFormatT]:
+        return self._stream_response(_params(locals()))
+
+    async def parse(
+        self,
+        *,
+        text_format: type[TextFormatT] | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[Literal[False]] | Literal[True] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
+        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
+        # The extra values given here take precedence over values defined on the client or passed to this method.
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ParsedResponse[TextFormatT]:
+        return await self._parse_response(_params(locals()))
+
+    async def _parse_response(self, params: dict[str, Any]) -> Any:
+        body, options = _parse_request(params)
+        return await self._post("/responses", body=body, options=options, cast_to=Response)
+
+    def _stream_response(self, params: dict[str, Any]) -> Any:
+        response_id = params.pop("response_id")
+        starting_after = params.pop("starting_after")
+        text_format = params.pop("text_format")
+        tools = params.pop("tools")
+        call_options = {k: params.pop(k) for k in _OPTION_KEYS}
+        resumes = self._client.max_retries
 
         async def resume(rid: str, after: int) -> AsyncStream[Any]:
             return await self.retrieve(  # type: ignore[no-any-return]
@@ -95,7 +442,10 @@ class AsyncResponsesMixin:
             if response_id is None:
                 raise ValueError("response_id must be provided when streaming an existing response")
             request = self.retrieve(
-                response_id, stream=True, starting_after=starting_after, **call_options
+                response_id,
+                stream=True,
+                starting_after=omit if starting_after is None else starting_after,
+                **call_options,
             )
             return AsyncResponseStreamManager(
                 request,
@@ -129,28 +479,3 @@ class AsyncResponsesMixin:
             resume=resume,
             max_resumes=resumes,
         )
-
-
-class ResponsesMixin:
-    _post: Any
-    _client: Any
-
-    def parse(self, *, text_format: Any = None, tools: Any = None, **params: Any) -> Any:
-        """`create()` with `text_format` given as a type; see the module doc."""
-        holder: dict[str, Any] = {}
-
-        def parser(response: Response) -> Any:
-            return parse_response(
-                text_format=text_format, input_tools=holder.get("tools"), response=response
-            )
-
-        body, options = split_call(params, "responses.parse", parser)
-        holder["tools"] = _helper_body(body, text_format, tools)
-        _CREATE.check(body)
-        return self._post("/responses", body=body, options=options, cast_to=Response)
-
-    def stream(self, **kwargs: Any) -> ResponseStreamManager[Any]:
-        """`with client.responses.stream(...) as stream:` (the async helper, run by the sync
-        client's runner)."""
-        client = self._client
-        return ResponseStreamManager(client._engine.responses.stream(**kwargs), client._runner)
