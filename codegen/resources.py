@@ -151,6 +151,7 @@ BUILTINS = set(dir(builtins))
 # from a mixin. Keys are module prefixes (or "module:name" for single names).
 UNMIRRORED: dict[str, str] = {
     "openai.lib": "SDK helper library (structured-output parsing, stream managers, tools)",
+    "openai.lib._realtime": "the SDK's hand-written realtime `calls.create` (application/sdp)",
     "openai._models": "pydantic model construction (construct_type)",
     "openai._extras": "optional numpy",
     "openai._send_queue": "WebSocket send queue",
@@ -251,9 +252,7 @@ _REALTIME_RESOURCES = (
     "RealtimeOutputAudioBuffer",
 )
 DELIBERATELY_OMITTED: dict[str, dict[str, str]] = {
-    "openai.resources.responses.responses": _websocket_entries(
-        "Responses", ("ResponsesResponse",)
-    ),
+    "openai.resources.responses.responses": _websocket_entries("Responses", ("ResponsesResponse",)),
     "openai.resources.beta.responses.responses": _websocket_entries(
         "Responses", ("ResponsesResponse",)
     ),
@@ -462,7 +461,7 @@ def uses(node: ast.AST, package: str) -> set[Use]:
 class Verdict:
     """Why a statement cannot be kept (empty: it can)."""
 
-    unmirrored: list[str] = field(default_factory=list)
+    unmirrored: list[tuple[str, str]] = field(default_factory=list)  # (name used, reason)
     omitted: list[str] = field(default_factory=list)
 
     @property
@@ -520,7 +519,7 @@ def judge(m: SdkModule, names: ModuleNames, node: ast.AST, where: str) -> Verdic
             if use.local in names.omitted:
                 verdict.omitted.append(use.local)
             elif use.local in names.dropped:
-                verdict.unmirrored.append(f"{use.local} ({names.dropped[use.local]})")
+                verdict.unmirrored.append((use.local, names.dropped[use.local]))
             elif use.local in names.defined or use.local in BUILTINS:
                 continue
             elif use.attr is None:
@@ -545,7 +544,8 @@ def judge(m: SdkModule, names: ModuleNames, node: ast.AST, where: str) -> Verdic
                 f"{m.name}: {where}: {spelled} is neither in the engine contract (CONTRACT) "
                 "nor a known unmirrored internal (UNMIRRORED): decide which"
             )
-        verdict.unmirrored.append(f"{use.local}{'.' + use.attr if use.attr else ''} ({reason})")
+        if use.attr is None or not any(u == use.local for u, _ in verdict.unmirrored):
+            verdict.unmirrored.append((use.local, reason))
     return verdict
 
 
@@ -583,7 +583,7 @@ class DroppedMethod:
     method: str
     kind: str  # "def", "async def", "cached_property", "property"
     lines: tuple[int, int]  # SDK source lines of all defs (overloads included)
-    reasons: list[str]
+    reasons: dict[str, list[str]]  # reason -> names used
 
 
 @dataclass
@@ -625,7 +625,8 @@ def module_level_names(m: SdkModule) -> ModuleNames:
             verdict = judge(m, names, fn, fn.name)
             if not verdict.ok:
                 names.defined.discard(fn.name)
-                names.dropped[fn.name] = "; ".join(verdict.unmirrored + verdict.omitted)
+                used = sorted({name for name, _ in verdict.unmirrored} | set(verdict.omitted))
+                names.dropped[fn.name] = f"module function using {', '.join(used)}"
                 changed = True
     return names
 
@@ -681,18 +682,28 @@ def plan_class(plan: ModulePlan, node: ast.ClassDef, omitted: dict[str, str]) ->
             plan.drop_statements.extend(defs)
             plan.omitted.append(key)
             continue
-        if method == "__init__" and node.name.endswith(("WithRawResponse", "WithStreamingResponse")):
+        if method == "__init__" and node.name.endswith(
+            ("WithRawResponse", "WithStreamingResponse")
+        ):
             plan.drop_statements.extend(wrapper_lines(defs[0], wrapped_omitted))
-        reasons: list[str] = []
+        reasons: dict[str, set[str]] = {}
         for d in defs:
             verdict = judge(m, names, d, key)
-            reasons += verdict.unmirrored + [f"{o} (omitted)" for o in verdict.omitted]
+            for name, reason in verdict.unmirrored:
+                reasons.setdefault(reason, set()).add(name)
+            for name in verdict.omitted:
+                reasons.setdefault(WEBSOCKET, set()).add(name)
         if reasons:
             plan.drop_statements.extend(defs)
             first, last = statement_lines(defs[0])[0], statement_lines(defs[-1])[1]
             plan.dropped_methods.append(
                 DroppedMethod(
-                    m.name, node.name, method, def_kind(defs), (first, last), sorted(set(reasons))
+                    m.name,
+                    node.name,
+                    method,
+                    def_kind(defs),
+                    (first, last),
+                    {reason: sorted(used) for reason, used in sorted(reasons.items())},
                 )
             )
     if any(d.cls == node.name for d in plan.dropped_methods):
@@ -708,7 +719,7 @@ def plan_class(plan: ModulePlan, node: ast.ClassDef, omitted: dict[str, str]) ->
 
 def wrapper_lines(init: ast.stmt, omitted: set[str]) -> list[ast.stmt]:
     """`self.connect = ...(resource.connect)` lines of With* classes that wrap omitted methods."""
-    found = []
+    found: list[ast.stmt] = []
     for stmt in getattr(init, "body", []):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target = stmt.targets[0]
@@ -914,10 +925,10 @@ def render_imports(m: SdkModule, used: set[str], extra: dict[str, set[str]]) -> 
         if names:
             dots, rest = relative(m.package, target) if node.level else ("", target)
             lines.append(f"from {dots}{rest} import {', '.join(names)}")
-    for target, names in sorted(extra.items()):
-        if names:
+    for target, leftover in sorted(extra.items()):
+        if leftover:
             dots, rest = relative(m.package, target) if target.startswith(SDK) else ("", target)
-            lines.append(f"from {dots}{rest} import {', '.join(sorted(names))}")
+            lines.append(f"from {dots}{rest} import {', '.join(sorted(leftover))}")
     return "\n".join(lines) + "\n"
 
 
@@ -966,7 +977,7 @@ def render_module(plan: ModulePlan, version: str) -> str:
     }
     if checking_only & used:
         raise GenError(f"{m.name}: kept code uses TYPE_CHECKING imports {checking_only & used}")
-    for module, names in mixin_imports.items():
+    for names in mixin_imports.values():
         used |= names
     extra: dict[str, set[str]] = {}
     for name in sorted(needed):
@@ -1230,16 +1241,21 @@ def summary(result: Result) -> str:
 
 
 def mixin_report(result: Result) -> str:
-    """The mixin methods the generated classes expect, for implementers."""
-    lines = []
+    """The mixin methods the generated classes expect, for implementers: one block per mixin."""
+    blocks: dict[str, list[str]] = {}
     for plan in result.plans:
         for d in plan.dropped_methods:
-            target = plan.mixins[d.cls]
+            lines = blocks.setdefault(plan.mixins[d.cls], [])
             lines.append(
-                f"{target}  {d.kind} {d.method}  <- {d.module}.{d.cls} "
-                f"({plan.module.sdk_path}:{d.lines[0]}-{d.lines[1]}; uses {', '.join(d.reasons)})"
+                f"  {d.kind} {d.method}  (SDK {d.cls}.{d.method}: "
+                f"{plan.module.sdk_path}:{d.lines[0]}-{d.lines[1]})"
             )
-    return "\n".join(lines)
+            lines += [f"      uses {', '.join(n)}: {r}" for r, n in d.reasons.items()]
+        for name, target in plan.functions.items():
+            blocks.setdefault(target.rpartition(":")[0], []).append(
+                f"  function {target.rpartition(':')[2]}  (SDK {plan.module.sdk_path}, {name})"
+            )
+    return "\n".join(f"{target}\n" + "\n".join(lines) for target, lines in blocks.items())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1247,7 +1263,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m codegen.resources", description=__doc__.split("\n")[0]
     )
     parser.add_argument(
-        "--check", action="store_true", help="write nothing; exit 1 if a generated file would change"
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a generated file would change",
     )
     parser.add_argument(
         "--allow-missing-mixins",

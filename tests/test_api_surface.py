@@ -125,7 +125,11 @@ def _differences(path: str, theirs: object, ours: object) -> Iterator[tuple[str,
                 if len(t_sig) != len(o_sig):
                     detail.append(f"{len(t_sig) - 1} parameters != {len(o_sig) - 1}")
                 yield f"{path}.{name}", "signature: " + "; ".join(detail[:3])
-            if inspect.iscoroutinefunction(t) != inspect.iscoroutinefunction(o):
+            # As declared: the SDK's `typing_extensions.deprecated` hides `async def` before
+            # Python 3.12, oxide's `_compat.deprecated` does not.
+            if inspect.iscoroutinefunction(inspect.unwrap(t)) != inspect.iscoroutinefunction(
+                inspect.unwrap(o)
+            ):
                 yield f"{path}.{name}", "async in one, not in the other"
 
 
