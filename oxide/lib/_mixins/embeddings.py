@@ -1,3 +1,5 @@
+# The signatures are the SDK's, copied verbatim (`Union[...]`): compared with the SDK's.
+# ruff: noqa: UP007
 """`embeddings.create`, asking for base64 by default like the official SDK.
 
 base64 float32 is a third of the bytes of the float JSON and decodes with `array`, no numpy.
@@ -21,6 +23,7 @@ from ...types.embedding import Embedding
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from typing import Union
 
     from ...types.embedding_model import EmbeddingModel
 
@@ -115,8 +118,8 @@ class EmbeddingsMixin:
     def create(
         self,
         *,
-        input: str | SequenceNotStr[str] | Iterable[int] | Iterable[Iterable[int]],
-        model: str | EmbeddingModel,
+        input: Union[str, SequenceNotStr[str], Iterable[int], Iterable[Iterable[int]]],
+        model: Union[str, EmbeddingModel],
         dimensions: int | Omit = omit,
         encoding_format: Literal["float", "base64"] | Omit = omit,
         user: str | Omit = omit,
@@ -129,8 +132,15 @@ class EmbeddingsMixin:
     ) -> CreateEmbeddingResponse:
         """Creates an embedding vector representing the input text."""
         args = _request(
-            input, model, dimensions, encoding_format, user,
-            extra_headers, extra_query, extra_body, timeout,
+            input,
+            model,
+            dimensions,
+            encoding_format,
+            user,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
         )
         return self._post("/embeddings", **args)  # type: ignore[no-any-return]
 
@@ -141,8 +151,8 @@ class AsyncEmbeddingsMixin:
     async def create(
         self,
         *,
-        input: str | SequenceNotStr[str] | Iterable[int] | Iterable[Iterable[int]],
-        model: str | EmbeddingModel,
+        input: Union[str, SequenceNotStr[str], Iterable[int], Iterable[Iterable[int]]],
+        model: Union[str, EmbeddingModel],
         dimensions: int | Omit = omit,
         encoding_format: Literal["float", "base64"] | Omit = omit,
         user: str | Omit = omit,
@@ -155,7 +165,14 @@ class AsyncEmbeddingsMixin:
     ) -> CreateEmbeddingResponse:
         """Creates an embedding vector representing the input text."""
         args = _request(
-            input, model, dimensions, encoding_format, user,
-            extra_headers, extra_query, extra_body, timeout,
+            input,
+            model,
+            dimensions,
+            encoding_format,
+            user,
+            extra_headers,
+            extra_query,
+            extra_body,
+            timeout,
         )
         return await self._post("/embeddings", **args)  # type: ignore[no-any-return]

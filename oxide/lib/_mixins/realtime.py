@@ -7,8 +7,8 @@ import functools
 import json
 from typing import TYPE_CHECKING, Any
 
+from ... import _legacy_response
 from ..._compat import cached_property
-from ..._legacy_response import HttpxBinaryResponseContent
 from ..._options import make_request_options
 from ..._types import Body, Headers, NotGiven, Omit, Query, Timeout, not_given, omit
 from ..._utils import maybe_transform
@@ -34,7 +34,7 @@ def _create_args(
                 extra_query=extra_query,
                 timeout=timeout,
             ),
-            "cast_to": HttpxBinaryResponseContent,
+            "cast_to": _legacy_response.HttpxBinaryResponseContent,
         }
     headers = {"Accept": "application/sdp", "Content-Type": "multipart/form-data"}
     files = [
@@ -52,7 +52,7 @@ def _create_args(
             extra_body=extra_body,
             timeout=timeout,
         ),
-        "cast_to": HttpxBinaryResponseContent,
+        "cast_to": _legacy_response.HttpxBinaryResponseContent,
     }
 
 
@@ -70,7 +70,7 @@ def _calls_class() -> type[Calls]:
             extra_query: Query | None = None,
             extra_body: Body | None = None,
             timeout: float | Timeout | None | NotGiven = not_given,
-        ) -> HttpxBinaryResponseContent:
+        ) -> _legacy_response.HttpxBinaryResponseContent:
             args = _create_args(sdp, session, extra_headers, extra_query, extra_body, timeout)
             return self._post("/realtime/calls", **args)  # type: ignore[no-any-return]
 
@@ -91,7 +91,7 @@ def _async_calls_class() -> type[AsyncCalls]:
             extra_query: Query | None = None,
             extra_body: Body | None = None,
             timeout: float | Timeout | None | NotGiven = not_given,
-        ) -> HttpxBinaryResponseContent:
+        ) -> _legacy_response.HttpxBinaryResponseContent:
             args = _create_args(sdp, session, extra_headers, extra_query, extra_body, timeout)
             return await self._post("/realtime/calls", **args)  # type: ignore[no-any-return]
 
