@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import aiohttp
 import msgspec
@@ -29,9 +29,9 @@ from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
 from ._files import RequestFiles, boundary_from_content_type, multipart_factory
 from ._http import Request, Response
 from ._json import encode_body
-from ._qs import stringify_items
 from ._options import NO_OPTIONS, RequestOptions, make_request_options
 from ._options import merge_mappings as _merge_mappings
+from ._qs import stringify_items
 from ._response import AsyncAPIResponse, LegacyAPIResponse, _ResponseBase
 from ._streaming import AsyncStream
 from ._transport._clock import SYSTEM_CLOCK, Clock, time_limit
@@ -54,6 +54,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_StreamT = TypeVar("_StreamT")
+_PageT = TypeVar("_PageT", bound="BasePage[Any]")
 
 
 def strip_not_given(params: dict[str, Any]) -> dict[str, Any]:
@@ -177,8 +179,9 @@ class BaseAsyncClient:
             boundary = boundary_from_content_type(content_type)
             if boundary is not None:
                 headers["Content-Type"] = content_type  # type: ignore[assignment]
-            factory = multipart_factory(body if isinstance(body, Mapping) else None, files,
-                                        boundary=boundary)
+            factory = multipart_factory(
+                body if isinstance(body, Mapping) else None, files, boundary=boundary
+            )
         elif content is not None:
             data = content
         elif body is not None:
@@ -228,7 +231,7 @@ class BaseAsyncClient:
                     if status >= 400 or not defer_body:
                         # Error bodies and non-stream bodies are read inside the retry loop: a
                         # body cut short is a transport failure like any other.
-                        content = await resp.read()
+                        raw_body = await resp.read()
                 else:
                     async with time_limit(max(deadline - clock.monotonic(), 0.0)):
                         resp = await session._request(
@@ -241,7 +244,7 @@ class BaseAsyncClient:
                         )
                         status = resp.status
                         if status >= 400 or not defer_body:
-                            content = await resp.read()
+                            raw_body = await resp.read()
             except TRANSPORT_ERRORS as exc:
                 if resp is not None:
                     resp.close()  # a body cut short: the connection is not reusable
@@ -274,9 +277,9 @@ class BaseAsyncClient:
                             retries_taken += 1
                             continue
                 response = Response(
-                    status, resp_headers, content, request, reason_phrase=resp.reason or ""
+                    status, resp_headers, raw_body, request, reason_phrase=resp.reason or ""
                 )
-                raise status_error(status, content, response)
+                raise status_error(status, raw_body, response)
             break
 
         if mode is not None:
@@ -289,7 +292,7 @@ class BaseAsyncClient:
                 client=self,
                 raw=resp,
                 request=request,
-                content=None if defer_body else content,
+                content=None if defer_body else raw_body,
                 cast_to=cast_to,
                 stream=stream,
                 stream_cls=stream_cls,
@@ -299,8 +302,10 @@ class BaseAsyncClient:
                 options=options,
             )
         if stream:
-            return await self._open_stream(resp, request, stream_item_type(stream_cls, cast_to), expect_usage)
-        result = parse_body(cast_to, content, resp, request)
+            return await self._open_stream(
+                resp, request, stream_item_type(stream_cls, cast_to), expect_usage
+            )
+        result = parse_body(cast_to, raw_body, resp, request)
         if options is not NO_OPTIONS and not isinstance(options.post_parser, NotGiven):
             return options.post_parser(result)
         return result
@@ -348,6 +353,38 @@ class BaseAsyncClient:
         )
 
     # -- the official SDK's verbs, called by the generated resources ------------------------
+    @overload
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: Literal[False] = False,
+    ) -> _T: ...
+
+    @overload
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: Literal[True],
+        stream_cls: type[_StreamT],
+    ) -> _StreamT: ...
+
+    @overload
+    async def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: bool,
+        stream_cls: type[_StreamT] | None = None,
+    ) -> _T | _StreamT: ...
+
     async def get(
         self,
         path: str,
@@ -360,6 +397,47 @@ class BaseAsyncClient:
         return await self._request(
             "GET", path, cast_to, options=options, stream=stream, stream_cls=stream_cls
         )
+
+    @overload
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Any = None,
+        content: bytes | None = None,
+        options: RequestOptions = ...,
+        files: RequestFiles | None = None,
+        stream: Literal[False] = False,
+    ) -> _T: ...
+
+    @overload
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Any = None,
+        content: bytes | None = None,
+        options: RequestOptions = ...,
+        files: RequestFiles | None = None,
+        stream: Literal[True],
+        stream_cls: type[_StreamT],
+    ) -> _StreamT: ...
+
+    @overload
+    async def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Any = None,
+        content: bytes | None = None,
+        options: RequestOptions = ...,
+        files: RequestFiles | None = None,
+        stream: bool,
+        stream_cls: type[_StreamT] | None = None,
+    ) -> _T | _StreamT: ...
 
     async def post(
         self,
@@ -390,56 +468,59 @@ class BaseAsyncClient:
         self,
         path: str,
         *,
-        cast_to: Any,
+        cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
         files: RequestFiles | None = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> Any:
+    ) -> _T:
         body, content = _check_body(body, content, files)
-        return await self._request(
+        result: _T = await self._request(
             "PATCH", path, cast_to, body=body, content=content, options=options, files=files
         )
+        return result
 
     async def put(
         self,
         path: str,
         *,
-        cast_to: Any,
+        cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
         files: RequestFiles | None = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> Any:
+    ) -> _T:
         body, content = _check_body(body, content, files)
-        return await self._request(
+        result: _T = await self._request(
             "PUT", path, cast_to, body=body, content=content, options=options, files=files
         )
+        return result
 
     async def delete(
         self,
         path: str,
         *,
-        cast_to: Any,
+        cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> Any:
+    ) -> _T:
         body, content = _check_body(body, content, None)
-        return await self._request(
+        result: _T = await self._request(
             "DELETE", path, cast_to, body=body, content=content, options=options
         )
+        return result
 
     def get_api_list(
         self,
         path: str,
         *,
-        model: Any,
-        page: type[BasePage[Any]],
+        model: type[_T],
+        page: type[_PageT],
         body: Any = None,
         options: RequestOptions = NO_OPTIONS,
         method: str = "get",
-    ) -> AsyncPaginator[Any, Any]:
+    ) -> AsyncPaginator[_T, _PageT]:
         """The first page on `await`, every item on `async for` (the SDK's `AsyncPaginator`)."""
         return AsyncPaginator(self, method.upper(), path, body, options, page, model)
 

@@ -7,7 +7,7 @@ import os
 from collections.abc import Awaitable, Callable, Mapping
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import aiohttp
 
@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["AsyncClient", "AsyncOpenAI", "Client", "OpenAI"]
+
+_T = TypeVar("_T")
+_StreamT = TypeVar("_StreamT")
+_PageT = TypeVar("_PageT")
 
 
 def _custom_headers_from_env(default_headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
@@ -455,6 +459,38 @@ class OpenAI(SyncClientResources):
         return OpenAIWithStreamedResponse(self)
 
     # -- the verbs of the generated sync resources: the async engine, run by the runner ------
+    @overload
+    def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: Literal[False] = False,
+    ) -> _T: ...
+
+    @overload
+    def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: Literal[True],
+        stream_cls: type[_StreamT],
+    ) -> _StreamT: ...
+
+    @overload
+    def get(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        options: RequestOptions = ...,
+        stream: bool,
+        stream_cls: type[_StreamT] | None = None,
+    ) -> _T | _StreamT: ...
+
     def get(
         self,
         path: str,
@@ -473,6 +509,47 @@ class OpenAI(SyncClientResources):
             ),
             options,
         )
+
+    @overload
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Any = None,
+        content: bytes | None = None,
+        files: Any = None,
+        options: RequestOptions = ...,
+        stream: Literal[False] = False,
+    ) -> _T: ...
+
+    @overload
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Any = None,
+        content: bytes | None = None,
+        files: Any = None,
+        options: RequestOptions = ...,
+        stream: Literal[True],
+        stream_cls: type[_StreamT],
+    ) -> _StreamT: ...
+
+    @overload
+    def post(
+        self,
+        path: str,
+        *,
+        cast_to: type[_T],
+        body: Any = None,
+        content: bytes | None = None,
+        files: Any = None,
+        options: RequestOptions = ...,
+        stream: bool,
+        stream_cls: type[_StreamT] | None = None,
+    ) -> _T | _StreamT: ...
 
     def post(
         self,
@@ -502,56 +579,62 @@ class OpenAI(SyncClientResources):
         self,
         path: str,
         *,
-        cast_to: Any,
+        cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
         files: Any = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> Any:
+    ) -> _T:
         coro = self._engine.patch(
             path, cast_to=cast_to, body=body, content=content, files=files, options=options
         )
-        return self._sync(self._runner.run(coro), options)
+        result: _T = self._sync(self._runner.run(coro), options)
+        return result
 
     def put(
         self,
         path: str,
         *,
-        cast_to: Any,
+        cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
         files: Any = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> Any:
+    ) -> _T:
         coro = self._engine.put(
             path, cast_to=cast_to, body=body, content=content, files=files, options=options
         )
-        return self._sync(self._runner.run(coro), options)
+        result: _T = self._sync(self._runner.run(coro), options)
+        return result
 
     def delete(
         self,
         path: str,
         *,
-        cast_to: Any,
+        cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
         options: RequestOptions = NO_OPTIONS,
-    ) -> Any:
-        coro = self._engine.delete(path, cast_to=cast_to, body=body, content=content, options=options)
-        return self._sync(self._runner.run(coro), options)
+    ) -> _T:
+        coro = self._engine.delete(
+            path, cast_to=cast_to, body=body, content=content, options=options
+        )
+        result: _T = self._sync(self._runner.run(coro), options)
+        return result
 
     def get_api_list(
         self,
         path: str,
         *,
-        model: Any,
-        page: Any,
+        model: type[_T],
+        page: type[_PageT],
         body: Any = None,
         options: RequestOptions = NO_OPTIONS,
         method: str = "get",
-    ) -> Any:
+    ) -> _PageT:
         """The first page; iterating it walks every item across pages."""
-        return self._request_api_list(method.upper(), path, body, options, page, model)
+        result: _PageT = self._request_api_list(method.upper(), path, body, options, page, model)
+        return result
 
     def _request_api_list(
         self,

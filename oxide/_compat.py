@@ -23,7 +23,11 @@ else:
         `__deprecated__` for type checkers and IDEs."""
 
         def __init__(
-            self, message: str, /, *, category: type[Warning] | None = DeprecationWarning,
+            self,
+            message: str,
+            /,
+            *,
+            category: type[Warning] | None = DeprecationWarning,
             stacklevel: int = 1,
         ) -> None:
             self.message = message

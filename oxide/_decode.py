@@ -51,9 +51,7 @@ def _charset(content_type: str | None) -> str:
     return "utf-8"
 
 
-def parse_body(
-    cast_to: Any, content: bytes, resp: aiohttp.ClientResponse, request: Request
-) -> Any:
+def parse_body(cast_to: Any, content: bytes, resp: aiohttp.ClientResponse, request: Request) -> Any:
     """The typed result of a successful non-stream call."""
     if cast_to is None or cast_to is NoneType:
         return None

@@ -104,7 +104,7 @@ def make_request_options(
     return RequestOptions(
         extra_headers=extra_headers or None,
         params=params or None,
-        extra_json=extra_body or None,  # type: ignore[arg-type]  # checked above
+        extra_json=extra_body or None,  # checked above
         timeout=timeout,
         idempotency_key=idempotency_key,
         post_parser=post_parser,

@@ -26,7 +26,13 @@ def _add(items: list[tuple[str, str]], key: str, value: Any) -> None:
             _add(items, key + "[]", item)
     else:
         text = (
-            "true" if value is True else "false" if value is False else "" if value is None else str(value)
+            "true"
+            if value is True
+            else "false"
+            if value is False
+            else ""
+            if value is None
+            else str(value)
         )
         if text:
             items.append((key, text))

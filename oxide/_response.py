@@ -16,18 +16,17 @@ import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 import aiohttp
 import orjson
 
 from ._decode import parse_body, stream_item_type
-from ._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
 from ._http import Request
+from ._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
 from ._streaming import AsyncStream, Stream
 from ._transport._aiohttp_private import close_dropped_response
 from ._transport._errors import TRANSPORT_ERRORS, translate
-
 from ._types import NotGiven
 
 if TYPE_CHECKING:
@@ -55,6 +54,7 @@ __all__ = [
 ]
 
 _R = TypeVar("_R")
+_T = TypeVar("_T")
 _RespT = TypeVar("_RespT", bound="APIResponse[Any]")
 _AsyncRespT = TypeVar("_AsyncRespT", bound="AsyncAPIResponse[Any]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -188,6 +188,12 @@ class LegacyAPIResponse(_ResponseBase, Generic[_R]):
     def json(self) -> Any:
         return orjson.loads(self.content)
 
+    @overload
+    def parse(self, *, to: None = None) -> _R: ...
+
+    @overload
+    def parse(self, *, to: type[_T]) -> _T: ...
+
     def parse(self, *, to: Any = None) -> Any:
         """The result the plain method would have returned (or a stream, for `stream=True`)."""
         key = to or self._cast_to
@@ -215,6 +221,12 @@ class AsyncAPIResponse(_ResponseBase, Generic[_R]):
 
     async def json(self) -> Any:
         return orjson.loads(await self.read())
+
+    @overload
+    async def parse(self, *, to: None = None) -> _R: ...
+
+    @overload
+    async def parse(self, *, to: type[_T]) -> _T: ...
 
     async def parse(self, *, to: Any = None) -> Any:
         if self._stream:
@@ -290,6 +302,12 @@ class APIResponse(Generic[_R]):
 
     def json(self) -> Any:
         return self._runner.run(self._inner.json(), self._loop)
+
+    @overload
+    def parse(self, *, to: None = None) -> _R: ...
+
+    @overload
+    def parse(self, *, to: type[_T]) -> _T: ...
 
     def parse(self, *, to: Any = None) -> Any:
         return self._runner.run(self._inner.parse(to=to), self._loop)

@@ -208,9 +208,7 @@ def coerce_timeout(value: Any) -> Timeout | None:
         return Timeout(value)  # kept as given: the read-timeout header says "7", not "7.0"
     if all(hasattr(value, name) for name in ("connect", "read", "write", "pool")):
         # An `httpx.Timeout` (what code written for the official SDK passes), by its fields.
-        return Timeout(
-            connect=value.connect, read=value.read, write=value.write, pool=value.pool
-        )
+        return Timeout(connect=value.connect, read=value.read, write=value.write, pool=value.pool)
     raise TypeError(
         f"timeout must be a float, an oxide.Timeout or None, not {type(value).__name__}"
     )

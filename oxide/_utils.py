@@ -248,7 +248,9 @@ def path_template(template: str, /, **kwargs: Any) -> str:
     # implemented normalization in servers/proxies.
     for segment in path_result.split("/"):
         if _DOT_SEGMENT_RE.match(segment):
-            raise ValueError(f"Constructed path {path_result!r} contains dot-segment {segment!r} which is not allowed")
+            raise ValueError(
+                f"Constructed path {path_result!r} contains dot-segment {segment!r} which is not allowed"
+            )
 
     result = path_result
     if query_template is not None:

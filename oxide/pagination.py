@@ -14,7 +14,7 @@ the next page's request is made: the same path, query and headers with the curso
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import msgspec
 
@@ -71,7 +71,7 @@ class BasePage(Generic[_T]):
     data: list[_T]
 
     # Declared by each subclass: the envelope fields it reads besides `data`.
-    _fields: tuple[str, ...] = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
 
     _client: Any = None
     _model: Any = None
@@ -166,7 +166,7 @@ class BasePage(Generic[_T]):
 
 
 class BaseSyncPage(BasePage[_T]):
-    def __iter__(self) -> Iterator[_T]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[_T]:
         for page in self.iter_pages():
             yield from page._get_page_items()
 
@@ -206,7 +206,7 @@ class _WholeList:
     data: list[Any]
     object: str
 
-    _fields = ("object",)
+    _fields: ClassVar[tuple[str, ...]] = ("object",)
 
     def next_page_info(self) -> None:
         return None
@@ -218,7 +218,7 @@ class _AfterLastId:
     data: list[Any]
     has_more: bool | None = None
 
-    _fields: tuple[str, ...] = ("has_more",)
+    _fields: ClassVar[tuple[str, ...]] = ("has_more",)
 
     def has_next_page(self) -> bool:
         if self.has_more is False:
@@ -241,7 +241,7 @@ class _AfterLastIdField:
     has_more: bool | None = None
     last_id: str | None = None
 
-    _fields = ("has_more", "last_id")
+    _fields: ClassVar[tuple[str, ...]] = ("has_more", "last_id")
 
     def has_next_page(self) -> bool:
         if self.has_more is False:
@@ -261,7 +261,7 @@ class _NextCursor:
     has_more: bool | None = None
     next: str | None = None
 
-    _fields = ("has_more", "next")
+    _fields: ClassVar[tuple[str, ...]] = ("has_more", "next")
 
     def has_next_page(self) -> bool:
         if self.has_more is False:

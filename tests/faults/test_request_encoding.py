@@ -15,12 +15,11 @@ from typing import Any
 import msgspec
 import orjson
 import pytest
-
-from oxide._base_client import make_request_options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openai._utils._json import openapi_dumps
 
+from oxide._base_client import make_request_options
 from oxide._json import encode_body
 
 from .conftest import MESSAGES, chat_completion, create, get_model, http_response

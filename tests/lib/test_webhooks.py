@@ -22,8 +22,8 @@ from openai._exceptions import InvalidWebhookSignatureError as SDKInvalidWebhook
 import oxide
 from oxide import InvalidWebhookSignatureError
 from oxide._models import UnknownVariant
-from oxide.lib.webhooks import AsyncWebhooksMixin, WebhooksMixin, get_required_header
 from oxide._resource import AsyncAPIResource, SyncAPIResource
+from oxide.lib.webhooks import AsyncWebhooksMixin, WebhooksMixin, get_required_header
 from oxide.types.webhooks import BatchCompletedWebhookEvent, ResponseCompletedWebhookEvent
 
 # Upstream's standardized test constants (shared with the TypeScript SDK).

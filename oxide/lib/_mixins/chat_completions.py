@@ -54,6 +54,12 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncCompletionsMixin", "CompletionsMixin", "validate_response_format"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
+
 
 def _param_types() -> tuple[Any, ...]:
     from ...types.chat import completion_create_params as p
@@ -114,9 +120,7 @@ def _params(args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
-class CompletionsMixin:
-    _post: Any
-
+class CompletionsMixin(_SyncBase):
     def parse(
         self,
         *,
@@ -206,7 +210,7 @@ class CompletionsMixin:
             print("answer: ", message.parsed.final_answer)
         ```
         """
-        return self._parse_chat(_params(locals()))
+        return self._parse_chat(_params(locals()))  # type: ignore[no-any-return]
 
     def stream(
         self,
@@ -279,7 +283,7 @@ class CompletionsMixin:
         When the context manager exits, the response will be closed, however the `stream` instance is still available outside
         the context manager.
         """
-        return self._stream_chat(_params(locals()))
+        return self._stream_chat(_params(locals()))  # type: ignore[no-any-return]
 
     def _parse_chat(self, params: dict[str, Any]) -> Any:
         body, options = _parse_request(params)
@@ -291,7 +295,7 @@ class CompletionsMixin:
         body, options, response_format, tools = _stream_request(params)
 
         def request() -> Stream[ChatCompletionChunk]:
-            return self._post(  # type: ignore[no-any-return]
+            return self._post(
                 "/chat/completions",
                 body=body,
                 options=options,
@@ -305,9 +309,7 @@ class CompletionsMixin:
         )
 
 
-class AsyncCompletionsMixin:
-    _post: Any
-
+class AsyncCompletionsMixin(_AsyncBase):
     async def parse(
         self,
         *,
@@ -397,7 +399,7 @@ class AsyncCompletionsMixin:
             print("answer: ", message.parsed.final_answer)
         ```
         """
-        return await self._parse_chat(_params(locals()))
+        return await self._parse_chat(_params(locals()))  # type: ignore[no-any-return]
 
     def stream(
         self,
@@ -470,7 +472,7 @@ class AsyncCompletionsMixin:
         When the context manager exits, the response will be closed, however the `stream` instance is still available outside
         the context manager.
         """
-        return self._stream_chat(_params(locals()))
+        return self._stream_chat(_params(locals()))  # type: ignore[no-any-return]
 
     async def _parse_chat(self, params: dict[str, Any]) -> Any:
         body, options = _parse_request(params)

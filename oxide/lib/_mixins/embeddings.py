@@ -29,6 +29,12 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncEmbeddingsMixin", "EmbeddingsMixin"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
+
 
 class _WireEmbedding(msgspec.Struct):
     # What the server sends when we asked for base64 (a compatible server may still send floats).
@@ -112,9 +118,7 @@ def _request(
     }
 
 
-class EmbeddingsMixin:
-    _post: Any
-
+class EmbeddingsMixin(_SyncBase):
     def create(
         self,
         *,
@@ -145,9 +149,7 @@ class EmbeddingsMixin:
         return self._post("/embeddings", **args)  # type: ignore[no-any-return]
 
 
-class AsyncEmbeddingsMixin:
-    _post: Any
-
+class AsyncEmbeddingsMixin(_AsyncBase):
     async def create(
         self,
         *,
@@ -175,4 +177,4 @@ class AsyncEmbeddingsMixin:
             extra_body,
             timeout,
         )
-        return await self._post("/embeddings", **args)  # type: ignore[no-any-return]
+        return await self._post("/embeddings", **args)

@@ -21,9 +21,14 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncFileBatchesMixin", "FileBatchesMixin"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
 
-class FileBatchesMixin:
-    _client: Any
+
+class FileBatchesMixin(_SyncBase):
     create_and_poll: Any
 
     def upload_and_poll(
@@ -65,8 +70,7 @@ class FileBatchesMixin:
         )
 
 
-class AsyncFileBatchesMixin:
-    _client: Any
+class AsyncFileBatchesMixin(_AsyncBase):
     create_and_poll: Any
 
     async def upload_and_poll(

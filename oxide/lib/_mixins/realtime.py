@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncRealtimeMixin", "RealtimeMixin"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
+
 
 def _create_args(
     sdp: str, session: Any, extra_headers: Any, extra_query: Any, extra_body: Any, timeout: Any
@@ -61,7 +67,7 @@ def _calls_class() -> type[Calls]:
     from ...resources.realtime.calls import Calls
 
     class _Calls(Calls):
-        def create(  # type: ignore[override]
+        def create(
             self,
             *,
             sdp: str,
@@ -82,7 +88,7 @@ def _async_calls_class() -> type[AsyncCalls]:
     from ...resources.realtime.calls import AsyncCalls
 
     class _AsyncCalls(AsyncCalls):
-        async def create(  # type: ignore[override]
+        async def create(
             self,
             *,
             sdp: str,
@@ -93,22 +99,18 @@ def _async_calls_class() -> type[AsyncCalls]:
             timeout: float | Timeout | None | NotGiven = not_given,
         ) -> _legacy_response.HttpxBinaryResponseContent:
             args = _create_args(sdp, session, extra_headers, extra_query, extra_body, timeout)
-            return await self._post("/realtime/calls", **args)  # type: ignore[no-any-return]
+            return await self._post("/realtime/calls", **args)
 
     return _AsyncCalls
 
 
-class RealtimeMixin:
-    _client: Any
-
+class RealtimeMixin(_SyncBase):
     @cached_property
     def calls(self) -> Calls:
         return _calls_class()(self._client)
 
 
-class AsyncRealtimeMixin:
-    _client: Any
-
+class AsyncRealtimeMixin(_AsyncBase):
     @cached_property
     def calls(self) -> AsyncCalls:
         return _async_calls_class()(self._client)

@@ -43,6 +43,12 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncResponsesMixin", "ResponsesMixin"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
+
 
 def _param_types() -> tuple[Any, ...]:
     from ...types.responses import response_create_params as p
@@ -92,10 +98,7 @@ def _parse_request(params: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     return body, options
 
 
-class ResponsesMixin:
-    _post: Any
-    _client: Any
-
+class ResponsesMixin(_SyncBase):
     @overload
     def stream(
         self,
@@ -199,7 +202,7 @@ class ResponsesMixin:
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
     ) -> ResponseStreamManager[TextFormatT]:
-        return self._stream_response(_params(locals()))
+        return self._stream_response(_params(locals()))  # type: ignore[no-any-return]
 
     def parse(
         self,
@@ -245,7 +248,7 @@ class ResponsesMixin:
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
     ) -> ParsedResponse[TextFormatT]:
-        return self._parse_response(_params(locals()))
+        return self._parse_response(_params(locals()))  # type: ignore[no-any-return]
 
     def _parse_response(self, params: dict[str, Any]) -> Any:
         body, options = _parse_request(params)
@@ -258,9 +261,7 @@ class ResponsesMixin:
         return ResponseStreamManager(client._engine.responses.stream(**params), client._runner)
 
 
-class AsyncResponsesMixin:
-    _post: Any
-    _client: Any
+class AsyncResponsesMixin(_AsyncBase):
     retrieve: Any
 
     @overload
@@ -366,7 +367,7 @@ class AsyncResponsesMixin:
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
     ) -> AsyncResponseStreamManager[TextFormatT]:
-        return self._stream_response(_params(locals()))
+        return self._stream_response(_params(locals()))  # type: ignore[no-any-return]
 
     async def parse(
         self,
@@ -412,7 +413,7 @@ class AsyncResponsesMixin:
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
     ) -> ParsedResponse[TextFormatT]:
-        return await self._parse_response(_params(locals()))
+        return await self._parse_response(_params(locals()))  # type: ignore[no-any-return]
 
     async def _parse_response(self, params: dict[str, Any]) -> Any:
         body, options = _parse_request(params)

@@ -11,7 +11,7 @@ them), hence the `typing` generics ruff would modernise."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Union, overload
+from typing import TYPE_CHECKING, Iterable, List, Optional, Union, overload
 
 from ..._base_client import make_request_options
 from ..._compat import deprecated
@@ -43,10 +43,14 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncRunsMixin", "RunsMixin"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
 
-class RunsMixin:
-    _post: Any
 
+class RunsMixin(_SyncBase):
     @overload
     @deprecated("use `stream` instead")
     def create_and_stream(
@@ -461,9 +465,7 @@ class RunsMixin:
         )
 
 
-class AsyncRunsMixin:
-    _post: Any
-
+class AsyncRunsMixin(_AsyncBase):
     @overload
     @deprecated("use `stream` instead")
     def create_and_stream(

@@ -9,7 +9,7 @@ them), hence the `typing` generics ruff would modernise."""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Union, overload
+from typing import TYPE_CHECKING, Iterable, Optional, Union, overload
 
 from ..._base_client import make_request_options
 from ..._streaming import AsyncStream, Stream
@@ -38,10 +38,14 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncThreadsMixin", "ThreadsMixin"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
 
-class ThreadsMixin:
-    _post: Any
 
+class ThreadsMixin(_SyncBase):
     @overload
     def create_and_run_stream(
         self,
@@ -180,9 +184,7 @@ class ThreadsMixin:
         )
 
 
-class AsyncThreadsMixin:
-    _post: Any
-
+class AsyncThreadsMixin(_AsyncBase):
     @overload
     def create_and_run_stream(
         self,

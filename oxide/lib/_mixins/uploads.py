@@ -19,12 +19,18 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncUploadsMixin"]
 
+if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type checker only
+    from ..._resource import AsyncAPIResource as _AsyncBase
+    from ..._resource import SyncAPIResource as _SyncBase
+else:
+    _AsyncBase = _SyncBase = object
+
 log = logging.getLogger("openai")
 
 DEFAULT_PART_SIZE = 64 * 1024 * 1024  # the SDK's
 
 
-class AsyncUploadsMixin:
+class AsyncUploadsMixin(_AsyncBase):
     create: Any
     complete: Any
     parts: Any
