@@ -1,6 +1,7 @@
 """Run as a script by test_memory.py: upload a big file to a local server and report peak RSS.
 
-    python _upload_rss.py PATH MODE     (MODE: "path", "fileobj", or "bytes": the control)
+    python _upload_rss.py PATH MODE     (MODE: "path", "fileobj", "client" (a path through
+                                         `client.files.create`), or "bytes": the control)
 
 Both ends live in this process, on one loop: the server reads the body in 64 KiB chunks and
 discards them, so any growth is the client's (or a server buffering it would be caught too).
@@ -22,6 +23,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+import oxide
 from oxide._files import multipart_factory
 
 
@@ -63,10 +65,21 @@ async def main(path: pathlib.Path, mode: str) -> dict[str, object]:
             while chunk := await part.read_chunk(65536):
                 if part.filename is not None:
                     received += len(chunk)
-        return web.json_response({})
+        return web.json_response(
+            {
+                "id": "file-1",
+                "object": "file",
+                "bytes": received,
+                "created_at": 0,
+                "filename": "big.bin",
+                "purpose": "fine-tune",
+                "status": "uploaded",
+            }
+        )
 
     app = web.Application()
     app.router.add_post("/upload", sink)
+    app.router.add_post("/v1/files", sink)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -79,9 +92,16 @@ async def main(path: pathlib.Path, mode: str) -> dict[str, object]:
     small.write_bytes(b"w" * 1024 * 1024)
     opened = []
     try:
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession() as session, oxide.AsyncOpenAI(
+            api_key="k", base_url=url.replace("/upload", "/v1")
+        ) as client:
 
             async def upload(target: pathlib.Path) -> None:
+                if mode == "client":
+                    # The whole path of a user's call: the generated resource, the engine.
+                    created = await client.files.create(file=target, purpose="fine-tune")
+                    assert created.id == "file-1"
+                    return
                 files: list[tuple[str, Any]]
                 if mode == "path":
                     files = [("file", target)]

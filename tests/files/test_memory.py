@@ -49,7 +49,7 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="re
 
 
 @linux_only
-@pytest.mark.parametrize("mode", ["path", "fileobj"])
+@pytest.mark.parametrize("mode", ["path", "fileobj", "client"])
 def test_200mb_upload_peak_rss(big_file: pathlib.Path, mode: str) -> None:
     result = run_upload(big_file, mode)
     assert result["growth_kb"] < LIMIT_KB, result
