@@ -74,13 +74,6 @@ def _check_encodable(value: object) -> None:
         value.encode()
 
 
-def _is_multipart(headers: dict[str, str]) -> bool:
-    for name, value in headers.items():
-        if name.lower() == "content-type":
-            return value.lower().startswith("multipart/form-data")
-    return False
-
-
 def _pop_content_type(headers: dict[str, str]) -> str | None:
     for name in [k for k in headers if k.lower() == "content-type"]:
         return headers.pop(name)
@@ -134,7 +127,7 @@ class BaseAsyncClient:
         headers = dict(self._static_headers)
         timeout: Any = self._timeout
         params: dict[str, Any] | None = dict(self._default_query) if self._default_query else None
-        custom_retry_header = custom_timeout_header = False
+        custom_retry_header = custom_timeout_header = multipart = False
         mode = None
         if options is not NO_OPTIONS:
             mode = options.mode
@@ -148,6 +141,8 @@ class BaseAsyncClient:
                     lower = name.lower()
                     custom_retry_header |= lower == "x-stainless-retry-count"
                     custom_timeout_header |= lower == "x-stainless-read-timeout"
+                    if lower == "content-type" and isinstance(value, str):
+                        multipart = value.lower().startswith("multipart/form-data")
                     # Headers are case-insensitive: drop any spelling of the same name.
                     for existing in [k for k in headers if k.lower() == lower]:
                         del headers[existing]
@@ -172,7 +167,7 @@ class BaseAsyncClient:
                 _check_encodable(value)
         factory = None
         data: Any = None
-        if files is not None or _is_multipart(headers):
+        if files is not None or multipart:
             # A fresh payload per attempt (see `oxide._files`); it sets its own Content-Type
             # unless the caller's header names a boundary.
             content_type = _pop_content_type(headers)

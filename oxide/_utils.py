@@ -32,6 +32,8 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+# The sentinels' exact types (they are not subclassed).
+_SENTINEL_TYPES = frozenset((NotGiven, Omit))
 _CallableT = TypeVar("_CallableT", bound=Callable[..., Any])
 
 
@@ -40,11 +42,12 @@ def is_given(obj: _T | NotGiven | Omit) -> TypeGuard[_T]:
 
 
 def maybe_transform(data: object, expected_type: object = None) -> Any:
-    """The request body or query without the arguments left at `omit` / `NOT_GIVEN`."""
-    if isinstance(data, dict):
-        for value in data.values():
-            if isinstance(value, (NotGiven, Omit)):
-                return {k: v for k, v in data.items() if not isinstance(v, (NotGiven, Omit))}
+    """The request body or query without the arguments left at `omit` / `NOT_GIVEN`.
+
+    On every call's path (a chat body has ~40 keys, most of them `omit`): one comprehension
+    with an exact-type set test, about half the cost of `isinstance` with a tuple."""
+    if type(data) is dict:
+        return {k: v for k, v in data.items() if type(v) not in _SENTINEL_TYPES}
     return data
 
 
