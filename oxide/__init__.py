@@ -9,6 +9,9 @@ Types live in `oxide.types` (same module paths as `openai.types`) and load on fi
 
 from __future__ import annotations
 
+import os as _os
+from collections.abc import Callable as _Callable
+from collections.abc import Mapping as _Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._client import AsyncClient, AsyncOpenAI, Client, OpenAI
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
     from . import lib, pagination, resources, types
     from ._models import BaseModel
     from .lib import function_tool, pydantic_function_tool
+    from .lib.azure import AsyncAzureOpenAI, AzureOpenAI
 
 __title__ = "oxide"
 VERSION = __version__
@@ -56,10 +60,12 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncAzureOpenAI",
     "AsyncClient",
     "AsyncOpenAI",
     "AsyncStream",
     "AuthenticationError",
+    "AzureOpenAI",
     "BadRequestError",
     "BaseModel",
     "Client",
@@ -100,6 +106,26 @@ __all__ = [
     "types",
 ]
 
+# ------ Module-level client (the SDK's `openai.api_key = ...; openai.chat...`) ------
+# Settings read by the client `oxide.chat`, `oxide.responses`, ... build on first use (see
+# `oxide._module_client`); nothing is built or imported before that.
+api_key: str | None = None
+admin_api_key: str | None = None
+organization: str | None = None
+project: str | None = None
+webhook_secret: str | None = None
+base_url: str | None = None
+timeout: float | Timeout | None = DEFAULT_TIMEOUT
+max_retries: int = DEFAULT_MAX_RETRIES
+default_headers: _Mapping[str, str] | None = None
+default_query: _Mapping[str, object] | None = None
+http_client: Any = None  # the SDK's httpx client: not taken by oxide's sync client
+api_type: str | None = _os.environ.get("OPENAI_API_TYPE")  # "openai" or "azure"
+api_version: str | None = _os.environ.get("OPENAI_API_VERSION")
+azure_endpoint: str | None = _os.environ.get("AZURE_OPENAI_ENDPOINT")
+azure_ad_token: str | None = _os.environ.get("AZURE_OPENAI_AD_TOKEN")
+azure_ad_token_provider: _Callable[[], str] | None = None
+
 _LAZY_MODULES = frozenset({"types", "resources", "pagination", "lib"})
 _LAZY_LIB = frozenset({"function_tool", "pydantic_function_tool"})
 
@@ -123,4 +149,16 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
-    raise AttributeError(f"module 'oxide' has no attribute {name!r}")
+    if name == "AzureOpenAI" or name == "AsyncAzureOpenAI":
+        from .lib import azure
+
+        value = getattr(azure, name)
+        globals()[name] = value
+        return value
+    if name.startswith("__"):
+        raise AttributeError(f"module 'oxide' has no attribute {name!r}")
+    # `oxide.chat`, `oxide.responses`, ...: the module client's resources (never cached here,
+    # so each access sees the current client).
+    from ._module_client import module_attribute
+
+    return module_attribute(name)
