@@ -13,6 +13,8 @@ provided, because they configure httpx or features oxide does not have yet: `Def
 
 from __future__ import annotations
 
+import sys as _sys
+from types import ModuleType as _ModuleType
 from typing import Any
 
 import oxide as _oxide
@@ -24,5 +26,41 @@ __all__ = list(_all)
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy names of the package (types, lib helpers, BaseModel) resolve the same way here.
+    # Lazy names of the package (types, lib helpers, BaseModel, the module client's resources
+    # and settings) resolve the same way here.
     return getattr(_oxide, name)
+
+
+# The module client's settings (`openai.api_key = ...`) are `oxide`'s: setting one here sets it
+# there, so `import oxide.compat as openai; openai.api_key = "..."; openai.chat...` works.
+_SETTINGS = frozenset(
+    {
+        "api_key",
+        "admin_api_key",
+        "organization",
+        "project",
+        "webhook_secret",
+        "base_url",
+        "timeout",
+        "max_retries",
+        "default_headers",
+        "default_query",
+        "http_client",
+        "api_type",
+        "api_version",
+        "azure_endpoint",
+        "azure_ad_token",
+        "azure_ad_token_provider",
+    }
+)
+
+
+class _CompatModule(_ModuleType):
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SETTINGS:
+            setattr(_oxide, name, value)
+        else:
+            super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _CompatModule
