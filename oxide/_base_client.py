@@ -29,7 +29,7 @@ from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
 from ._files import RequestFiles, boundary_from_content_type, multipart_factory
 from ._http import Request, Response
 from ._json import encode_body
-from ._options import NO_OPTIONS, RequestOptions, make_request_options
+from ._options import NO_OPTIONS, RequestOptions, as_options, make_request_options
 from ._options import merge_mappings as _merge_mappings
 from ._qs import stringify_items
 from ._response import AsyncAPIResponse, LegacyAPIResponse, _ResponseBase
@@ -203,6 +203,8 @@ class BaseAsyncClient:
         session = self._holder.get()
         request = Request(method, str(url), headers)
         max_retries = self.max_retries
+        if options.max_retries is not None:
+            max_retries = options.max_retries
         retries_taken = 0
         # `with_streaming_response` leaves the body for the caller to read.
         defer_body = stream or mode == "stream"
@@ -354,7 +356,7 @@ class BaseAsyncClient:
         path: str,
         *,
         cast_to: type[_T],
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: Literal[False] = False,
     ) -> _T: ...
 
@@ -364,7 +366,7 @@ class BaseAsyncClient:
         path: str,
         *,
         cast_to: type[_T],
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: Literal[True],
         stream_cls: type[_StreamT],
     ) -> _StreamT: ...
@@ -375,7 +377,7 @@ class BaseAsyncClient:
         path: str,
         *,
         cast_to: type[_T],
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: bool,
         stream_cls: type[_StreamT] | None = None,
     ) -> _T | _StreamT: ...
@@ -385,10 +387,11 @@ class BaseAsyncClient:
         path: str,
         *,
         cast_to: Any,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
         stream: bool = False,
         stream_cls: Any = None,
     ) -> Any:
+        options = as_options(options)
         return await self._request(
             "GET", path, cast_to, options=options, stream=stream, stream_cls=stream_cls
         )
@@ -401,7 +404,7 @@ class BaseAsyncClient:
         cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         files: RequestFiles | None = None,
         stream: Literal[False] = False,
     ) -> _T: ...
@@ -414,7 +417,7 @@ class BaseAsyncClient:
         cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         files: RequestFiles | None = None,
         stream: Literal[True],
         stream_cls: type[_StreamT],
@@ -428,7 +431,7 @@ class BaseAsyncClient:
         cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         files: RequestFiles | None = None,
         stream: bool,
         stream_cls: type[_StreamT] | None = None,
@@ -441,11 +444,12 @@ class BaseAsyncClient:
         cast_to: Any,
         body: Any = None,
         content: bytes | None = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
         files: RequestFiles | None = None,
         stream: bool = False,
         stream_cls: Any = None,
     ) -> Any:
+        options = as_options(options)
         body, content = _check_body(body, content, files)
         return await self._request(
             "POST",
@@ -467,8 +471,9 @@ class BaseAsyncClient:
         body: Any = None,
         content: bytes | None = None,
         files: RequestFiles | None = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
     ) -> _T:
+        options = as_options(options)
         body, content = _check_body(body, content, files)
         result: _T = await self._request(
             "PATCH", path, cast_to, body=body, content=content, options=options, files=files
@@ -483,8 +488,9 @@ class BaseAsyncClient:
         body: Any = None,
         content: bytes | None = None,
         files: RequestFiles | None = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
     ) -> _T:
+        options = as_options(options)
         body, content = _check_body(body, content, files)
         result: _T = await self._request(
             "PUT", path, cast_to, body=body, content=content, options=options, files=files
@@ -498,8 +504,9 @@ class BaseAsyncClient:
         cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
     ) -> _T:
+        options = as_options(options)
         body, content = _check_body(body, content, None)
         result: _T = await self._request(
             "DELETE", path, cast_to, body=body, content=content, options=options
@@ -513,10 +520,11 @@ class BaseAsyncClient:
         model: type[_T],
         page: type[_PageT],
         body: Any = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
         method: str = "get",
     ) -> AsyncPaginator[_T, _PageT]:
         """The first page on `await`, every item on `async for` (the SDK's `AsyncPaginator`)."""
+        options = as_options(options)
         return AsyncPaginator(self, method.upper(), path, body, options, page, model)
 
     async def _request_api_list(

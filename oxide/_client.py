@@ -21,7 +21,7 @@ from ._constants import (
     DEFAULT_TIMEOUT,
 )
 from ._exceptions import OpenAIError
-from ._options import NO_OPTIONS, RequestOptions
+from ._options import NO_OPTIONS, RequestOptions, as_options
 from ._platform import platform_headers
 from ._response import APIResponse, AsyncAPIResponse, _ResponseBase
 from ._streaming import AsyncStream, Stream
@@ -465,7 +465,7 @@ class OpenAI(SyncClientResources):
         path: str,
         *,
         cast_to: type[_T],
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: Literal[False] = False,
     ) -> _T: ...
 
@@ -475,7 +475,7 @@ class OpenAI(SyncClientResources):
         path: str,
         *,
         cast_to: type[_T],
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: Literal[True],
         stream_cls: type[_StreamT],
     ) -> _StreamT: ...
@@ -486,7 +486,7 @@ class OpenAI(SyncClientResources):
         path: str,
         *,
         cast_to: type[_T],
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: bool,
         stream_cls: type[_StreamT] | None = None,
     ) -> _T | _StreamT: ...
@@ -496,10 +496,11 @@ class OpenAI(SyncClientResources):
         path: str,
         *,
         cast_to: Any,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
         stream: bool = False,
         stream_cls: Any = None,
     ) -> Any:
+        options = as_options(options)
         engine = self._engine
         return self._sync(
             self._runner.run(
@@ -519,7 +520,7 @@ class OpenAI(SyncClientResources):
         body: Any = None,
         content: bytes | None = None,
         files: Any = None,
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: Literal[False] = False,
     ) -> _T: ...
 
@@ -532,7 +533,7 @@ class OpenAI(SyncClientResources):
         body: Any = None,
         content: bytes | None = None,
         files: Any = None,
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: Literal[True],
         stream_cls: type[_StreamT],
     ) -> _StreamT: ...
@@ -546,7 +547,7 @@ class OpenAI(SyncClientResources):
         body: Any = None,
         content: bytes | None = None,
         files: Any = None,
-        options: RequestOptions = ...,
+        options: RequestOptions | Mapping[str, Any] = ...,
         stream: bool,
         stream_cls: type[_StreamT] | None = None,
     ) -> _T | _StreamT: ...
@@ -558,11 +559,12 @@ class OpenAI(SyncClientResources):
         cast_to: Any,
         body: Any = None,
         content: bytes | None = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
         files: Any = None,
         stream: bool = False,
         stream_cls: Any = None,
     ) -> Any:
+        options = as_options(options)
         coro = self._engine.post(
             path,
             cast_to=cast_to,
@@ -583,8 +585,9 @@ class OpenAI(SyncClientResources):
         body: Any = None,
         content: bytes | None = None,
         files: Any = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
     ) -> _T:
+        options = as_options(options)
         coro = self._engine.patch(
             path, cast_to=cast_to, body=body, content=content, files=files, options=options
         )
@@ -599,8 +602,9 @@ class OpenAI(SyncClientResources):
         body: Any = None,
         content: bytes | None = None,
         files: Any = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
     ) -> _T:
+        options = as_options(options)
         coro = self._engine.put(
             path, cast_to=cast_to, body=body, content=content, files=files, options=options
         )
@@ -614,8 +618,9 @@ class OpenAI(SyncClientResources):
         cast_to: type[_T],
         body: Any = None,
         content: bytes | None = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
     ) -> _T:
+        options = as_options(options)
         coro = self._engine.delete(
             path, cast_to=cast_to, body=body, content=content, options=options
         )
@@ -629,10 +634,11 @@ class OpenAI(SyncClientResources):
         model: type[_T],
         page: type[_PageT],
         body: Any = None,
-        options: RequestOptions = NO_OPTIONS,
+        options: RequestOptions | Mapping[str, Any] = NO_OPTIONS,
         method: str = "get",
     ) -> _PageT:
         """The first page; iterating it walks every item across pages."""
+        options = as_options(options)
         result: _PageT = self._request_api_list(method.upper(), path, body, options, page, model)
         return result
 

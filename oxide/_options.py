@@ -22,12 +22,14 @@ import msgspec
 from ._types import NOT_GIVEN, NotGiven, Omit
 
 __all__ = [
+    "as_options",
     "OVERRIDE_CAST_TO_HEADER",
     "RAW_RESPONSE_HEADER",
     "RequestOptions",
     "NO_OPTIONS",
     "make_request_options",
     "merge_mappings",
+    "options_from_mapping",
 ]
 
 RAW_RESPONSE_HEADER = "X-Stainless-Raw-Response"
@@ -52,6 +54,8 @@ class RequestOptions(msgspec.Struct, frozen=True, gc=False):
     override_cast_to: Any = None
     # The endpoint authenticates with the admin key (`admin/organization/...`).
     admin_auth: bool = False
+    # A per-call retry budget (the SDK's `options={"max_retries": n}` on the raw verbs).
+    max_retries: int | None = None
 
     def with_params(self, params: Mapping[str, object]) -> RequestOptions:
         """These options with `params` merged over the query (the next page's cursor)."""
@@ -119,3 +123,47 @@ def merge_mappings(obj1: Mapping[str, Any], obj2: Mapping[str, Any]) -> dict[str
     `_merge_mappings`)."""
     merged = {**obj1, **obj2}
     return {key: value for key, value in merged.items() if not isinstance(value, Omit)}
+
+
+def options_from_mapping(options: Mapping[str, Any]) -> RequestOptions:
+    """The SDK's `RequestOptions` dict (what `client.post(path, options={...})` takes in the
+    official client: `headers`, `params`, `extra_json`, `timeout`, `max_retries`, ...)."""
+    unknown = set(options) - _SDK_OPTION_KEYS
+    if unknown:
+        raise TypeError(f"unknown request option(s): {', '.join(sorted(unknown))}")
+    made = make_request_options(
+        query=options.get("params"),
+        extra_headers=options.get("headers"),
+        extra_body=options.get("extra_json"),
+        idempotency_key=options.get("idempotency_key"),
+        timeout=options.get("timeout", NOT_GIVEN),
+        post_parser=options.get("post_parser", NOT_GIVEN),
+        security=options.get("security"),
+    )
+    max_retries = options.get("max_retries")
+    if max_retries is not None:
+        made = msgspec.structs.replace(made, max_retries=max_retries)
+    return made
+
+
+_SDK_OPTION_KEYS = frozenset(
+    {
+        "headers",
+        "max_retries",
+        "timeout",
+        "params",
+        "extra_json",
+        "idempotency_key",
+        "follow_redirects",
+        "security",
+        "synthesize_event_and_data",
+        "post_parser",
+    }
+)
+
+
+def as_options(options: RequestOptions | Mapping[str, Any]) -> RequestOptions:
+    """What the verbs take: oxide's options as they are, the SDK's dict converted."""
+    if type(options) is RequestOptions:
+        return options
+    return options_from_mapping(options)  # type: ignore[arg-type]  # a Mapping here
