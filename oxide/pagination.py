@@ -132,8 +132,12 @@ class BasePage(Generic[_T]):
                 "No next page expected; please check `.has_next_page()` before calling "
                 "`.get_next_page()`."
             )
-        # The cursor is not reset by `post_parser`: the engine sets its own per request.
-        options = self._options.with_params(info.params)
+        # The next page is the typed page, also when this one came from `with_raw_response`
+        # (the SDK strips its raw-response header the same way); the engine sets the
+        # page's own post-parser per request.
+        options = msgspec.structs.replace(
+            self._options.with_params(info.params), mode=None, override_cast_to=None
+        )
         return (self._method, self._path, self._body, options, type(self), self._model)
 
     def __getitem__(self, index: int) -> _T:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
@@ -137,6 +139,37 @@ def serve_in_thread() -> Iterator[str]:
     started.wait(10)
     yield holder["url"]
     asyncio.run_coroutine_threadsafe(holder["runner"].cleanup(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+    loop.close()
+
+
+@pytest.fixture
+def serve_routes_in_thread() -> Iterator[Callable[[dict[tuple[str, str], Any]], str]]:
+    """The routes served on a loop thread of their own (the sync client runs its own loops)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    runners: list[web.AppRunner] = []
+
+    async def start(table: dict[tuple[str, str], Any]) -> str:
+        app = web.Application()
+        for (method, path), handler in table.items():
+            app.router.add_route(method, path, handler)
+        runner = web.AppRunner(app, shutdown_timeout=0.1)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{port}/v1"
+
+    def serve(table: dict[tuple[str, str], Any]) -> str:
+        return asyncio.run_coroutine_threadsafe(start(table), loop).result(10)
+
+    yield serve
+    for runner in runners:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(10)
     loop.close()

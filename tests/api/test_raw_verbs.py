@@ -4,9 +4,7 @@ the official SDK: `cast_to`, `body`, and its `options` dict (`headers`, `params`
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -73,40 +71,11 @@ async def test_per_call_max_retries_and_unknown_option(serve) -> None:
             await client.post("/custom/thing", cast_to=dict, options={"header": {}})
 
 
-@pytest.fixture
-def thread_server() -> Iterator[Callable[[dict[tuple[str, str], Any]], str]]:
-    """The routes served on a loop thread of their own (the sync client runs its own loops)."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    runners: list[web.AppRunner] = []
-
-    async def start(table: dict[tuple[str, str], Any]) -> str:
-        app = web.Application()
-        for (method, path), handler in table.items():
-            app.router.add_route(method, path, handler)
-        runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        runners.append(runner)
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return f"http://127.0.0.1:{port}/v1"
-
-    def serve(table: dict[tuple[str, str], Any]) -> str:
-        return asyncio.run_coroutine_threadsafe(start(table), loop).result(10)
-
-    yield serve
-    for runner in runners:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
-    loop.close()
-
-
-def test_sync_client_verbs(thread_server: Callable[[dict[tuple[str, str], Any]], str]) -> None:
+def test_sync_client_verbs(
+    serve_routes_in_thread: Callable[[dict[tuple[str, str], Any]], str],
+) -> None:
     rec = Recorder()
-    url = thread_server(routes(rec, []))
+    url = serve_routes_in_thread(routes(rec, []))
     with oxide.OpenAI(api_key="k", base_url=url) as client:
         assert client.post(
             "/custom/thing", cast_to=dict, body={}, options={"params": {"x": 1}}
