@@ -26,23 +26,21 @@ from yarl import URL
 from . import _models
 from ._decode import parse_body, status_error, stream_item_type
 from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
-from ._files import RequestFiles, boundary_from_content_type, multipart_factory
 from ._http import Request, Response
 from ._json import encode_body
 from ._options import NO_OPTIONS, RequestOptions, as_options, make_request_options
 from ._options import merge_mappings as _merge_mappings
 from ._qs import stringify_items
-from ._response import AsyncAPIResponse, LegacyAPIResponse, _ResponseBase
 from ._streaming import AsyncStream
 from ._transport._clock import SYSTEM_CLOCK, Clock, time_limit
 from ._transport._errors import TRANSPORT_ERRORS, translate
 from ._transport._retry import retry_delay, should_retry_status
 from ._transport._session import SessionHolder, client_timeout
 from ._types import NotGiven, Omit, Timeout, coerce_timeout
-from .pagination import AsyncPaginator, PageSpec
 
 if TYPE_CHECKING:
-    from .pagination import BasePage
+    from ._files import RequestFiles
+    from .pagination import AsyncPaginator, BasePage
 
 __all__ = [
     "AsyncPaginator",
@@ -168,6 +166,9 @@ class BaseAsyncClient:
         factory = None
         data: Any = None
         if files is not None or multipart:
+            # Imported here: multipart is rare and `_files` costs import time for every user.
+            from ._files import boundary_from_content_type, multipart_factory
+
             # A fresh payload per attempt (see `oxide._files`); it sets its own Content-Type
             # unless the caller's header names a boundary.
             content_type = _pop_content_type(headers)
@@ -280,6 +281,10 @@ class BaseAsyncClient:
             break
 
         if mode is not None:
+            # Imported here: raw and streamed responses are not on the common path, and
+            # importing them costs every `import oxide`.
+            from ._response import AsyncAPIResponse, LegacyAPIResponse, _ResponseBase
+
             cls = options.override_cast_to
             if cls is not None:
                 cast_to = bytes  # the SDK's binary response classes parse to bytes
@@ -525,6 +530,8 @@ class BaseAsyncClient:
     ) -> AsyncPaginator[_T, _PageT]:
         """The first page on `await`, every item on `async for` (the SDK's `AsyncPaginator`)."""
         options = as_options(options)
+        from .pagination import AsyncPaginator  # list calls only; see `_request`
+
         return AsyncPaginator(self, method.upper(), path, body, options, page, model)
 
     async def _request_api_list(
@@ -552,10 +559,26 @@ class BaseAsyncClient:
         return await self._request(
             method,
             path,
-            PageSpec(page, model),
+            _page_spec(page, model),
             body=body,
             options=msgspec.structs.replace(options, post_parser=post_parser),
         )
+
+
+def _page_spec(page: Any, model: Any) -> Any:
+    from .pagination import PageSpec
+
+    return PageSpec(page, model)
+
+
+def __getattr__(name: str) -> Any:
+    # `from .._base_client import AsyncPaginator` in the generated resources, as in the SDK,
+    # without importing the pages with the engine.
+    if name == "AsyncPaginator":
+        from .pagination import AsyncPaginator
+
+        return AsyncPaginator
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_body(

@@ -105,6 +105,8 @@ class HttpxBinaryResponseContent:
     e.g. `audio.speech.create`, return); `BinaryResponseContent` is the same class."""
 
     response: Response
+    # How the engine recognises the class as a `cast_to` without importing this module.
+    _oxide_binary = True
 
     def __init__(
         self,

@@ -23,7 +23,6 @@ from ._constants import (
 from ._exceptions import OpenAIError
 from ._options import NO_OPTIONS, RequestOptions, as_options
 from ._platform import platform_headers
-from ._response import APIResponse, AsyncAPIResponse, _ResponseBase
 from ._streaming import AsyncStream, Stream
 from ._sync import SyncRunner
 from ._transport._clock import Clock
@@ -659,7 +658,10 @@ class OpenAI(SyncClientResources):
         loop they live on (pages already belong to this client: see `_request_api_list`)."""
         if isinstance(result, AsyncStream):
             return Stream(result, self._runner)
-        if isinstance(result, _ResponseBase):
+        if options.mode is not None:
+            # Imported here, raw and streamed calls only: `import oxide` does not pay for it.
+            from ._response import APIResponse, AsyncAPIResponse
+
             if isinstance(result, AsyncAPIResponse):
                 override = options.override_cast_to
                 if isinstance(override, type) and issubclass(override, APIResponse):

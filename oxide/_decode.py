@@ -15,7 +15,6 @@ import aiohttp
 import msgspec
 
 from . import _models
-from ._binary import HttpxBinaryResponseContent
 from ._constants import MAX_ERROR_BODY
 from ._exceptions import APIError, APIResponseValidationError, make_status_error
 from ._http import Request, Response
@@ -59,8 +58,8 @@ def parse_body(cast_to: Any, content: bytes, resp: aiohttp.ClientResponse, reque
         return content
     if cast_to is str:
         return content.decode(_charset(resp.headers.get("Content-Type")), "replace")
-    if cast_to is HttpxBinaryResponseContent:
-        return HttpxBinaryResponseContent.from_response(
+    if getattr(cast_to, "_oxide_binary", False):  # HttpxBinaryResponseContent
+        return cast_to.from_response(
             Response(resp.status, resp.headers, content, request, reason_phrase=resp.reason or "")
         )
     custom = getattr(cast_to, "_oxide_parse_body", None)  # e.g. a list page
