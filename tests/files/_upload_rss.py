@@ -92,9 +92,10 @@ async def main(path: pathlib.Path, mode: str) -> dict[str, object]:
     small.write_bytes(b"w" * 1024 * 1024)
     opened = []
     try:
-        async with aiohttp.ClientSession() as session, oxide.AsyncOpenAI(
-            api_key="k", base_url=url.replace("/upload", "/v1")
-        ) as client:
+        async with (
+            aiohttp.ClientSession() as session,
+            oxide.AsyncOpenAI(api_key="k", base_url=url.replace("/upload", "/v1")) as client,
+        ):
 
             async def upload(target: pathlib.Path) -> None:
                 if mode == "client":
