@@ -454,8 +454,10 @@ class BaseAsyncClient:
         stream: bool = False,
         stream_cls: Any = None,
     ) -> Any:
-        options = as_options(options)
-        body, content = _check_body(body, content, files)
+        if type(options) is not RequestOptions:
+            options = as_options(options)
+        if content is not None or type(body) is bytes:
+            body, content = _check_body(body, content, files)
         return await self._request(
             "POST",
             path,
