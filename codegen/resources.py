@@ -9,8 +9,9 @@ Why an AST-guided, near-verbatim translation
     contract, `CONTRACT` below), so a resource module can be copied as it is: relative imports,
     signatures, overloads, docstrings (they are the user documentation) and comments all stay the
     SDK's. Parity then holds by construction instead of by review. The source is edited as text
-    at positions found with `ast` (never re-printed from the AST), which keeps comments and
-    `# type: ignore`s; ruff formats the result.
+    at positions found with `ast` (never re-printed from the AST), which keeps comments; the
+    SDK's `# type: ignore`s are dropped (oxide's resources type-check without them); ruff
+    formats the result.
 
     Edits: the Castiron header becomes ours; `import httpx2` goes and `httpx2.Timeout` becomes
     `Timeout` (from `_types`); `typing_extensions` names come from `typing` (or, for
@@ -993,7 +994,16 @@ def render_module(plan: ModulePlan, version: str) -> str:
     for module, names in sorted(mixin_imports.items()):
         dots, rest = relative(m.out_name if m.is_package else m.out_name.rpartition(".")[0], module)
         block += f"from {dots}{rest} import {', '.join(sorted(names))}\n"
-    return header(version, m.sdk_path) + "\n" + block + body
+    return header(version, m.sdk_path) + "\n" + strip_type_ignores(block + body)
+
+
+# The SDK's `# type: ignore[...]` comments were written for its own types (pydantic models,
+# httpx); against oxide's they are not needed, and the resources are checked without them.
+_TYPE_IGNORE = re.compile(r"[ \t]*# type: ignore(?:\[[^\]]*\])?")
+
+
+def strip_type_ignores(text: str) -> str:
+    return _TYPE_IGNORE.sub("", text)
 
 
 # --------------------------------------------------------------------------------------------

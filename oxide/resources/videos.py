@@ -204,7 +204,7 @@ class Videos(SyncAPIResource):
             elif video.status == "completed" or video.status == "failed":
                 return video
             else:
-                if TYPE_CHECKING:  # type: ignore[unreachable]
+                if TYPE_CHECKING:
                     assert_never(video.status)
                 else:
                     return video
@@ -799,7 +799,7 @@ class AsyncVideos(AsyncAPIResource):
             elif video.status == "completed" or video.status == "failed":
                 return video
             else:
-                if TYPE_CHECKING:  # type: ignore[unreachable]
+                if TYPE_CHECKING:
                     assert_never(video.status)
                 else:
                     return video

@@ -526,7 +526,7 @@ class Transcriptions(SyncAPIResource):
         # sent to the server will contain a `boundary` parameter, e.g.
         # multipart/form-data; boundary=---abc--
         extra_headers = {"Content-Type": "multipart/form-data", **(extra_headers or {})}
-        return self._post(  # type: ignore[return-value]
+        return self._post(
             "/audio/transcriptions",
             body=maybe_transform(
                 body,
@@ -1101,7 +1101,7 @@ def _get_response_format_type(
         return TranscriptionDiarized
     elif response_format == "srt" or response_format == "text" or response_format == "vtt":
         return str
-    elif TYPE_CHECKING:  # type: ignore[unreachable]
+    elif TYPE_CHECKING:
         assert_never(response_format)
     else:
         log.warn("Unexpected audio response format: %s", response_format)

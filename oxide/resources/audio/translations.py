@@ -163,7 +163,7 @@ class Translations(SyncAPIResource):
         # sent to the server will contain a `boundary` parameter, e.g.
         # multipart/form-data; boundary=---abc--
         extra_headers = {"Content-Type": "multipart/form-data", **(extra_headers or {})}
-        return self._post(  # type: ignore[return-value]
+        return self._post(
             "/audio/translations",
             body=maybe_transform(body, translation_create_params.TranslationCreateParams),
             files=files,
@@ -380,7 +380,7 @@ def _get_response_format_type(
         return TranslationVerbose
     elif response_format == "srt" or response_format == "text" or response_format == "vtt":
         return str
-    elif TYPE_CHECKING and response_format != "diarized_json":  # type: ignore[unreachable]
+    elif TYPE_CHECKING and response_format != "diarized_json":
         assert_never(response_format)
     else:
         log.warning("Unexpected audio response format: %s", response_format)

@@ -414,7 +414,7 @@ class Files(SyncAPIResource):
             ):
                 return file
             else:
-                if TYPE_CHECKING:  # type: ignore[unreachable]
+                if TYPE_CHECKING:
                     assert_never(file.status)
                 else:
                     return file
@@ -898,7 +898,7 @@ class AsyncFiles(AsyncAPIResource):
             ):
                 return file
             else:
-                if TYPE_CHECKING:  # type: ignore[unreachable]
+                if TYPE_CHECKING:
                     assert_never(file.status)
                 else:
                     return file
