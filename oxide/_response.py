@@ -345,14 +345,14 @@ async def _next_or_stop(anext: Callable[[], Awaitable[Any]]) -> Any:
         raise _Exhausted from None
 
 
-class AsyncResponseContextManager(Generic[_R]):
+class AsyncResponseContextManager(Generic[_AsyncRespT]):
     """`async with client.with_streaming_response.x.create(...) as response:`"""
 
-    def __init__(self, request: Awaitable[AsyncAPIResponse[_R]]) -> None:
+    def __init__(self, request: Awaitable[_AsyncRespT]) -> None:
         self._request = request
-        self._response: AsyncAPIResponse[_R] | None = None
+        self._response: _AsyncRespT | None = None
 
-    async def __aenter__(self) -> AsyncAPIResponse[_R]:
+    async def __aenter__(self) -> _AsyncRespT:
         self._response = await self._request
         return self._response
 
@@ -366,14 +366,14 @@ class AsyncResponseContextManager(Generic[_R]):
             await self._response.close()
 
 
-class ResponseContextManager(Generic[_R]):
+class ResponseContextManager(Generic[_RespT]):
     """`with client.with_streaming_response.x.create(...) as response:`"""
 
-    def __init__(self, request: Callable[[], APIResponse[_R]]) -> None:
+    def __init__(self, request: Callable[[], _RespT]) -> None:
         self._request = request
-        self._response: APIResponse[_R] | None = None
+        self._response: _RespT | None = None
 
-    def __enter__(self) -> APIResponse[_R]:
+    def __enter__(self) -> _RespT:
         self._response = self._request()
         return self._response
 
