@@ -49,7 +49,10 @@ if TYPE_CHECKING:
     from . import lib, pagination, resources, types
     from ._models import BaseModel
     from .lib import function_tool, pydantic_function_tool
+    from ._legacy_response import HttpxBinaryResponseContent
+    from ._response import APIResponse, AsyncAPIResponse
     from .lib.azure import AsyncAzureOpenAI, AzureOpenAI
+    from .lib.streaming import AssistantEventHandler, AsyncAssistantEventHandler
 
 __title__ = "oxide"
 VERSION = __version__
@@ -128,6 +131,13 @@ azure_ad_token_provider: _Callable[[], str] | None = None
 
 _LAZY_MODULES = frozenset({"types", "resources", "pagination", "lib"})
 _LAZY_LIB = frozenset({"function_tool", "pydantic_function_tool"})
+_LAZY_NAMES = {
+    "APIResponse": "._response",
+    "AsyncAPIResponse": "._response",
+    "HttpxBinaryResponseContent": "._legacy_response",
+    "AssistantEventHandler": ".lib.streaming",
+    "AsyncAssistantEventHandler": ".lib.streaming",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -149,6 +159,12 @@ def __getattr__(name: str) -> Any:
         module = importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
+    if name in _LAZY_NAMES:  # the SDK's top-level names that are not in its `__all__`
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
+        globals()[name] = value
+        return value
     if name == "AzureOpenAI" or name == "AsyncAzureOpenAI":
         from .lib import azure
 

@@ -78,3 +78,15 @@ def test_compat_has_every_official_name_but_the_documented_ones() -> None:
     assert compat.AsyncOpenAI is oxide.AsyncOpenAI
     assert compat.pydantic_function_tool is oxide.lib.pydantic_function_tool
     assert issubclass(compat.OAuthError, compat.AuthenticationError)
+
+
+def test_sdk_top_level_names_outside_all() -> None:
+    # `from openai import AssistantEventHandler` (the SDK's README) and the response classes.
+    from oxide._legacy_response import HttpxBinaryResponseContent
+    from oxide._response import APIResponse, AsyncAPIResponse
+    from oxide.lib.streaming import AssistantEventHandler, AsyncAssistantEventHandler
+
+    assert oxide.APIResponse is APIResponse and oxide.AsyncAPIResponse is AsyncAPIResponse
+    assert oxide.HttpxBinaryResponseContent is HttpxBinaryResponseContent
+    assert oxide.AssistantEventHandler is AssistantEventHandler
+    assert oxide.AsyncAssistantEventHandler is AsyncAssistantEventHandler
