@@ -22,6 +22,7 @@ import orjson
 from aiohttp import web
 
 from . import _content as content
+from ._store import MockStore, StoredChat, StoredResponse
 
 __all__ = ["MockOpenAI", "RecordedRequest", "ThreadedMockOpenAI", "create_app"]
 
@@ -569,6 +570,19 @@ def _sse(event: str, data: Mapping[str, Any]) -> bytes:
     return b"event: " + event.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
 
 
+def _response_error_event(seq: int) -> bytes:
+    return _sse(
+        "error",
+        {
+            "type": "error",
+            "code": "server_error",
+            "message": "The server had an error while processing your request. Sorry about that!",
+            "param": None,
+            "sequence_number": seq,
+        },
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # The server
 
@@ -616,6 +630,8 @@ class MockOpenAI:
         self.require_auth = require_auth
         self.requests: deque[RecordedRequest] = deque(maxlen=max_recorded)
         self._failures: deque[APIError] = deque()
+        self.store = MockStore()
+        """Objects created through the API (files, batches, stored responses, ...)."""
         self._runner: web.AppRunner | None = None
         self.host = ""
         self.port = 0
@@ -720,7 +736,9 @@ class MockOpenAI:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: _Handler) -> web.StreamResponse:
         _STARTED.set(time.perf_counter())
-        body = await request.read() if request.can_read_body else b""
+        # Multipart uploads are left unread here: their handlers stream them part by part.
+        multipart = request.content_type.startswith("multipart/")
+        body = await request.read() if request.can_read_body and not multipart else b""
         if self.requests.maxlen:
             self.requests.append(
                 RecordedRequest(
@@ -839,28 +857,6 @@ class MockOpenAI:
             if not plan.tool_calls
             else sum(content.count_tokens(c.arguments) + 5 for c in plan.tool_calls)
         )
-        if body.get("stream"):
-            stream_options = body.get("stream_options") or {}
-            return await self._stream(
-                request,
-                self._chat_chunks(
-                    completion_id,
-                    created,
-                    model,
-                    plan,
-                    tokens,
-                    finish,
-                    n,
-                    top,
-                    bool(stream_options.get("include_usage")),
-                    stream_options.get("include_obfuscation", True) is not False,
-                    completion_tokens,
-                ),
-                lambda _n: (
-                    b'data: {"error":{"message":"The server had an error while processing'
-                    b' your request. Sorry about that!","type":"server_error","param":null,"code":null}}\n\n'
-                ),
-            )
         if plan.tool_calls:
             message: dict[str, Any] = {
                 "role": "assistant",
@@ -901,7 +897,55 @@ class MockOpenAI:
             "service_tier": "default",
             "system_fingerprint": _FINGERPRINT,
         }
+        if body.get("store"):
+            self._store_chat(body, payload)
+        if body.get("stream"):
+            stream_options = body.get("stream_options") or {}
+            return await self._stream(
+                request,
+                self._chat_chunks(
+                    completion_id,
+                    created,
+                    model,
+                    plan,
+                    tokens,
+                    finish,
+                    n,
+                    top,
+                    bool(stream_options.get("include_usage")),
+                    stream_options.get("include_obfuscation", True) is not False,
+                    completion_tokens,
+                ),
+                lambda _n: (
+                    b'data: {"error":{"message":"The server had an error while processing'
+                    b' your request. Sorry about that!","type":"server_error","param":null,"code":null}}\n\n'
+                ),
+            )
         return self._json(request, orjson.dumps(payload))
+
+    def _store_chat(self, body: Mapping[str, Any], payload: dict[str, Any]) -> None:
+        stored = {
+            **payload,
+            "metadata": body.get("metadata") or {},
+            "request_id": "req_" + _hex(32),
+            "seed": body.get("seed"),
+            "temperature": body.get("temperature", 1.0),
+            "top_p": body.get("top_p", 1.0),
+            "tool_choice": body.get("tool_choice"),
+            "tools": body.get("tools"),
+        }
+        messages = [
+            {
+                "id": f"{payload['id']}-{i}",
+                "role": msg.get("role"),
+                "content": content.content_text(msg.get("content")),
+                "name": msg.get("name"),
+                "content_parts": None,
+            }
+            for i, msg in enumerate(body.get("messages") or ())
+            if isinstance(msg, Mapping)
+        ]
+        self.store.keep(self.store.chat, payload["id"], StoredChat(stored, messages))
 
     @staticmethod
     def _chat_chunks(
@@ -1031,22 +1075,27 @@ class MockOpenAI:
             final["incomplete_details"] = {"reason": "max_output_tokens"}
         final["usage"] = _response_usage(plan.prompt_tokens, output_tokens)
         final["output"] = self._output_items(plan, item_hex, text, status)
+        background = bool(body.get("background")) and not body.get("stream")
+        if final["store"] is not False:
+            # Kept for GET /responses/{id} (stream=true replays these events), input_items, ...
+            stored = StoredResponse(
+                final,
+                lambda: self._response_events(resp, final, plan, item_hex, tokens, True),
+                body.get("input"),
+                pending=2 if background else 0,
+            )
+            self.store.keep(self.store.responses, resp["id"], stored)
+        if background:
+            queued = {**final, "status": "queued", "completed_at": None, "output": []}
+            queued.update(usage=None, incomplete_details=None)
+            return self._json(request, orjson.dumps(queued))
         if body.get("stream"):
             opts = body.get("stream_options") or {}
             obfuscate = opts.get("include_obfuscation", True) is not False
             return await self._stream(
                 request,
                 self._response_events(resp, final, plan, item_hex, tokens, obfuscate),
-                lambda seq: _sse(
-                    "error",
-                    {
-                        "type": "error",
-                        "code": "server_error",
-                        "message": "The server had an error while processing your request. Sorry about that!",
-                        "param": None,
-                        "sequence_number": seq,
-                    },
-                ),
+                _response_error_event,
             )
         return self._json(request, orjson.dumps(final))
 
@@ -1282,6 +1331,9 @@ def create_app(mock: MockOpenAI | None = None) -> web.Application:
         ("GET", "/models/{model}", mock.retrieve_model),
         ("DELETE", "/models/{model}", mock.delete_model),
     ]
+    from ._routes import extra_routes
+
+    routes.extend(extra_routes(mock))
     for prefix in ("", "/v1"):
         for method, path, handler in routes:
             app.router.add_route(method, prefix + path, handler)
