@@ -25,7 +25,7 @@ def routes(mock: MockOpenAI) -> list[Route]:
         return convs.get_or_404(request.match_info["id"])
 
     async def create(request: web.Request) -> web.StreamResponse:
-        body = await mock._body(request) if request.can_read_body else {}
+        body = await mock._body(request) if await request.read() else {}
         conv: dict[str, Any] = {
             "id": "conv_" + new_id("", 48),
             "object": "conversation",

@@ -33,6 +33,7 @@ def _input_items(raw: Any) -> list[dict[str, Any]]:
             if isinstance(parts, str):
                 part_type = "output_text" if item.get("role") == "assistant" else "input_text"
                 parts = [{"type": part_type, "text": parts}]
+            parts = [_part(p) for p in parts or () if isinstance(p, Mapping)]
             out = {
                 "id": item.get("id") or "msg_" + new_id("", 40),
                 "type": "message",
@@ -47,6 +48,18 @@ def _input_items(raw: Any) -> list[dict[str, Any]]:
     return items
 
 
+def _part(part: Mapping[str, Any]) -> dict[str, Any]:
+    """A content part as the API stores it (defaults of its optional-in-input fields)."""
+    out = dict(part)
+    kind = out.get("type")
+    if kind == "output_text":
+        out.setdefault("annotations", [])
+        out.setdefault("logprobs", [])
+    elif kind in ("input_image", "computer_screenshot"):
+        out.setdefault("detail", "auto")
+    return out
+
+
 def _view(stored: StoredResponse) -> dict[str, Any]:
     final = stored.response
     if stored.pending <= 0:
@@ -56,7 +69,13 @@ def _view(stored: StoredResponse) -> dict[str, Any]:
 
 
 def routes(mock: MockOpenAI) -> list[Route]:
-    from ._server import APIError, _require_model, _response_error_event, _response_input
+    from ._server import (
+        APIError,
+        _require_model,
+        _response_error_event,
+        _response_input,
+        _response_usage,
+    )
 
     def lookup(request: web.Request) -> StoredResponse:
         resp_id = request.match_info["id"]
@@ -129,13 +148,7 @@ def routes(mock: MockOpenAI) -> list[Route]:
                     "encrypted_content": "gAAAAAB" + new_id("", 64),
                 }
             ],
-            "usage": {
-                "input_tokens": tokens,
-                "input_tokens_details": {"cached_tokens": 0},
-                "output_tokens": content.count_tokens(summary),
-                "output_tokens_details": {"reasoning_tokens": 0},
-                "total_tokens": tokens + content.count_tokens(summary),
-            },
+            "usage": _response_usage(tokens, content.count_tokens(summary)),
         }
         return reply(mock, request, payload)
 

@@ -766,8 +766,8 @@ class MockOpenAI:
             )
 
     def _check_auth(self, request: web.Request) -> None:
-        if not self.require_auth:
-            return
+        if not self.require_auth or "/images/mock/" in request.path:
+            return  # generated image URLs are public, like the API's signed blob URLs
         auth = request.headers.get("Authorization", "")
         scheme, _, key = auth.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
