@@ -1,8 +1,41 @@
 """Test helpers: an embedded OpenAI-compatible mock server.
 
-``MockOpenAI`` answers ``/chat/completions``, ``/responses``, ``/embeddings`` and ``/models``
-like the real API (shapes, SSE framing, errors, headers), with deterministic content so tests
-can assert on it. It needs no network and no API key; ``python -m oxide mock`` serves it.
+``MockOpenAI`` answers like the real API (shapes, SSE framing, errors, headers), with deterministic
+content so tests can assert on it. It needs no network and no API key; ``python -m oxide mock``
+serves it. Every route is served at the root and under ``/v1``; objects live in memory
+(``MockOpenAI.store``) for the server's lifetime.
+
+Endpoints, by module:
+
+* ``_server``: ``POST /chat/completions`` (plain/stream; ``store=true`` keeps it),
+  ``POST /responses`` (plain/stream/``background``; kept unless ``store=false``),
+  ``POST /embeddings``, ``GET|DELETE /models[/{id}]``.
+* ``_routes_responses``: ``GET /responses/{id}`` (``?stream=true&starting_after=N`` replays the
+  events after N), ``DELETE``, ``POST .../cancel`` (background only), ``GET .../input_items``,
+  ``POST /responses/input_tokens``, ``POST /responses/compact``.
+* ``_routes_chat``: ``GET /chat/completions`` (cursor pages, ``model``/``metadata`` filters),
+  ``GET|POST|DELETE /chat/completions/{id}``, ``GET .../messages``.
+* ``_routes_files``: ``POST /files`` (multipart, streamed), ``GET /files`` (``after``/``limit``/
+  ``order``/``purpose``), ``GET|DELETE /files/{id}``, ``GET .../content``; ``/uploads`` with
+  parts, ``complete`` (makes the file) and ``cancel``.
+* ``_routes_images``: generations/edits/variations as ``b64_json`` (a real PNG) or ``url``
+  (served by the mock, without auth).
+* ``_routes_audio``: speech (valid WAV/PCM/MP3 silence; opus/aac/flac: magic bytes + silence),
+  transcriptions/translations (``json``, ``text``, ``verbose_json``, ``srt``, ``vtt``).
+* ``_routes_batches``: ``validating`` → ``in_progress`` → ``finalizing`` → ``completed``, one step
+  per ``GET /batches/{id}``, with a JSONL output file; list, cancel (``cancelling`` → ``cancelled``).
+* ``_routes_vector_stores``: stores, files, file batches, search, file content; files complete
+  on the next retrieval (``openai-poll-after-ms: 5``), so the ``*_and_poll`` helpers finish.
+* ``_routes_fine_tuning``: jobs (one status step per retrieval up to ``succeeded``), list, cancel,
+  pause/resume, events, checkpoints.
+* ``_routes_conversations``, ``_routes_containers`` (with files and content), ``_routes_legacy``
+  (moderations: "kill"/"attack" flag violence; legacy completions, plain and stream),
+  ``_routes_videos`` (``queued`` → ``in_progress`` → ``completed``, content, remix).
+
+Anything else gets the API's 404 (``Invalid URL (GET /path)``). Switches, on every route:
+``fail_next(status, times)``, the request headers ``x-mock-error: <status>`` and
+``x-mock-stream-error-after: <n>`` (streams), ``require_auth``, ``stream_delay``; ``requests``
+records what was received (multipart bodies are streamed to their handler: recorded empty).
 """
 
 from ._server import APIError, MockOpenAI, RecordedRequest, ThreadedMockOpenAI, create_app
