@@ -46,13 +46,22 @@ from ._version import __version__
 NoneType = type(None)
 
 if TYPE_CHECKING:
-    from . import lib, pagination, resources, types
-    from ._models import BaseModel
-    from .lib import function_tool, pydantic_function_tool
-    from ._legacy_response import HttpxBinaryResponseContent
-    from ._response import APIResponse, AsyncAPIResponse
-    from .lib.azure import AsyncAzureOpenAI, AzureOpenAI
-    from .lib.streaming import AssistantEventHandler, AsyncAssistantEventHandler
+    # Lazily loaded names (see __getattr__ below), visible to type checkers; the redundant
+    # aliases mark them as re-exports.
+    from . import lib as lib
+    from . import pagination as pagination
+    from . import resources as resources
+    from . import types as types
+    from ._legacy_response import HttpxBinaryResponseContent as HttpxBinaryResponseContent
+    from ._models import BaseModel as BaseModel
+    from ._response import APIResponse as APIResponse
+    from ._response import AsyncAPIResponse as AsyncAPIResponse
+    from .lib import function_tool as function_tool
+    from .lib import pydantic_function_tool as pydantic_function_tool
+    from .lib.azure import AsyncAzureOpenAI as AsyncAzureOpenAI
+    from .lib.azure import AzureOpenAI as AzureOpenAI
+    from .lib.streaming import AssistantEventHandler as AssistantEventHandler
+    from .lib.streaming import AsyncAssistantEventHandler as AsyncAssistantEventHandler
 
 __title__ = "oxide"
 VERSION = __version__
