@@ -103,14 +103,7 @@ def routes(mock: MockOpenAI) -> list[Route]:
 
     async def transcribe(request: web.Request, task: str) -> web.StreamResponse:
         form = await read_form(request)
-        upload = form.file("file")
-        if upload is None:
-            raise APIError(
-                400,
-                "Missing required parameter: 'file'.",
-                param="file",
-                code="missing_required_parameter",
-            )
+        upload = form.required_file("file")
         model = form.text("model")
         if not model:
             raise APIError(400, "you must provide a model parameter")

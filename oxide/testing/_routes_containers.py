@@ -82,14 +82,7 @@ def routes(mock: MockOpenAI) -> list[Route]:
         cid = get_container(request)["id"]
         if request.content_type.startswith("multipart/"):
             form = await read_form(request)
-            upload = form.file("file")
-            if upload is None:
-                raise APIError(
-                    400,
-                    "Missing required parameter: 'file'.",
-                    param="file",
-                    code="missing_required_parameter",
-                )
+            upload = form.required_file("file")
             return reply(mock, request, add_cfile(cid, upload[0], upload[1], "user"))
         body = await mock._body(request)
         file = mock.store.files.get_or_404(str(body.get("file_id")))

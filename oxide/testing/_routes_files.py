@@ -73,14 +73,7 @@ def routes(mock: MockOpenAI) -> list[Route]:
 
     async def create(request: web.Request) -> web.StreamResponse:
         form = await read_form(request)
-        upload = form.file("file")
-        if upload is None:
-            raise APIError(
-                400,
-                "Missing required parameter: 'file'.",
-                param="file",
-                code="missing_required_parameter",
-            )
+        upload = form.required_file("file")
         purpose = check_purpose(form.text("purpose"))
         expires = {
             "anchor": form.text("expires_after[anchor]"),

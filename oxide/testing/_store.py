@@ -196,6 +196,20 @@ class UploadedForm:
                 return got[0]
         return None
 
+    def required_file(self, name: str) -> tuple[str, bytes, str]:
+        """The file field ``name``; the API's 400 ``missing_required_parameter`` without it."""
+        from ._server import APIError
+
+        got = self.file(name)
+        if got is None:
+            raise APIError(
+                400,
+                f"Missing required parameter: '{name}'.",
+                param=name,
+                code="missing_required_parameter",
+            )
+        return got
+
     def text(self, name: str, default: str | None = None) -> str | None:
         value = self.fields.get(name, default)
         if isinstance(value, list):
