@@ -12,7 +12,12 @@
     │       ├── APITimeoutError (also a builtin TimeoutError)
     │       └── IncompleteStreamError (oxide: a stream cut off before its end marker)
     ├── LengthFinishReasonError, ContentFilterFinishReasonError
-    └── WebSocketConnectionClosedError, WebSocketQueueFullError
+    ├── WebSocketConnectionClosedError (unsent_messages; oxide: code, reason, recoverable)
+    │   ├── WebSocketMessageTooLargeError (oxide: close code 1009, either direction)
+    │   └── ResponseInterruptedError (oxide: a response in flight when its socket closed)
+    ├── WebSocketQueueFullError
+    └── WebSocketServerError (oxide: an `error` event: code, param, type, status, event)
+        └── PreviousResponseNotFoundError (oxide: the socket's cached state is gone)
     InvalidWebhookSignatureError (ValueError, not an OpenAIError: as upstream)
 
 Transport exceptions (aiohttp, OSError, timeouts) are translated in one place,
@@ -49,8 +54,12 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "PreviousResponseNotFoundError",
+    "ResponseInterruptedError",
     "WebSocketConnectionClosedError",
+    "WebSocketMessageTooLargeError",
     "WebSocketQueueFullError",
+    "WebSocketServerError",
 ]
 
 
@@ -226,12 +235,98 @@ class InvalidWebhookSignatureError(ValueError):
 
 
 class WebSocketConnectionClosedError(OpenAIError):
-    unsent_messages: list[str]
+    """The WebSocket closed (or could not be kept open). `code` is the close code (1006 for a
+    dropped connection or a missed pong), `unsent_messages` what was queued and never sent."""
 
-    def __init__(self, message: str, *, unsent_messages: list[str]) -> None:
+    unsent_messages: list[str]
+    code: int | None
+    reason: str
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        unsent_messages: list[str] | None = None,
+        code: int | None = None,
+        reason: str = "",
+    ) -> None:
         super().__init__(message)
-        self.unsent_messages = unsent_messages
+        self.unsent_messages = [] if unsent_messages is None else unsent_messages
+        self.code = code
+        self.reason = reason
+
+    @property
+    def recoverable(self) -> bool:
+        """Whether the close code is one a reconnect may help with (`is_recoverable_close`)."""
+        return self.code in _RECOVERABLE_CLOSE_CODES
+
+
+# RFC 6455 7.4.1, as the SDK's `types/websocket_reconnection.py` (which re-exports its own).
+_RECOVERABLE_CLOSE_CODES = frozenset({1001, 1005, 1006, 1011, 1012, 1013, 1015})
+
+
+class WebSocketMessageTooLargeError(WebSocketConnectionClosedError):
+    """A message over the size limit (close code 1009): an inbound one over
+    `max_msg_size`, or one the server refused. Never resent as it is."""
+
+
+class ResponseInterruptedError(WebSocketConnectionClosedError):
+    """The socket closed while a response was streaming: it may have run on the server, so it
+    is not sent again. `response_id` and `last_sequence_number` say how far it got (None
+    when nothing arrived); with `store=true` it can be retrieved over HTTP."""
+
+    response_id: str | None
+    last_sequence_number: int | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response_id: str | None,
+        last_sequence_number: int | None,
+        code: int | None = None,
+        reason: str = "",
+    ) -> None:
+        super().__init__(message, code=code, reason=reason)
+        self.response_id = response_id
+        self.last_sequence_number = last_sequence_number
 
 
 class WebSocketQueueFullError(OpenAIError):
     pass
+
+
+class WebSocketServerError(OpenAIError):
+    """An `error` event from a WebSocket server, for the turn it answered: the server's
+    `code`, `param`, `type` and `status` (when it sent them) and the decoded `event`."""
+
+    code: str | None
+    param: str | None
+    type: str | None
+    status: int | None
+    event: object
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        type: str | None = None,
+        status: int | None = None,
+        event: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.param = param
+        self.type = type
+        self.status = status
+        self.event = event
+
+
+class PreviousResponseNotFoundError(WebSocketServerError):
+    """`previous_response_id` is unknown to this socket: WebSocket mode keeps the previous
+    response in the connection's memory, which a new connection (after a reconnect, a
+    rotation, a server restart) does not have. Resend the input (a session does it when it
+    holds the conversation) or continue from a stored response over HTTP."""

@@ -348,6 +348,25 @@ class SyncRunner:
             return self._lead(slot, coro)
         return self._follow(slot, coro, call, wake)
 
+    def run_in_background(self, coro: Coroutine[Any, Any, Any], slot: LoopSlot) -> _Call[Any]:
+        """Hands `coro` to `slot`'s loop without waiting for it: while it runs the loop keeps
+        running (in the driver thread when no caller leads it), e.g. so that an open
+        WebSocket answers pings between the caller's reads. Its result is dropped."""
+        if slot.loop.is_closed():
+            coro.close()
+            raise RuntimeError("The client is closed; create a new one.")
+        call: _Call[Any] = _Call()
+        call.coro = coro
+        with slot.mutex:
+            slot.followers[call] = None
+            wake = not slot.led
+            if wake:
+                slot.led = True
+        slot.submit(call)
+        if wake:
+            slot.wake_driver(self._name)
+        return call
+
     def _lead(self, slot: LoopSlot, coro: Coroutine[Any, Any, _T]) -> _T:
         loop = slot.loop
         try:

@@ -22,9 +22,10 @@ from .._parsing import parse_response, responses_text_param
 from .._tools import to_responses_tools
 from ..streaming.responses import AsyncResponseStreamManager, ResponseStreamManager
 from ._common import ParamSpec, split_call
+from ._connect import manager_kwargs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from typing import List, Literal, Optional, Union
 
     from ..._types import Body, Headers, NotGiven, Query, Timeout
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
     from ...types.shared_params.metadata import Metadata
     from ...types.shared_params.reasoning import Reasoning
     from ...types.shared_params.responses_model import ResponsesModel
+    from ...types.websocket_connection_options import WebSocketConnectionOptions
+    from ...types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
+    from .._websocket.responses import (
+        AsyncResponsesConnectionManager,
+        ResponsesConnectionManager,
+    )
     from ..streaming.responses._stream import TextFormatT
 
 __all__ = ["AsyncResponsesMixin", "ResponsesMixin"]
@@ -99,6 +106,37 @@ def _parse_request(params: dict[str, Any]) -> tuple[dict[str, Any], Any]:
 
 
 class ResponsesMixin(_SyncBase):
+    def connect(
+        self,
+        extra_query: Query = {},  # noqa: B006
+        extra_headers: Headers = {},  # noqa: B006
+        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        on_reconnecting: Callable[[ReconnectingEvent], ReconnectingOverrides | None] | None = None,
+        max_retries: int = 5,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_queue_size: int = 1_048_576,
+    ) -> ResponsesConnectionManager:
+        """Connect to a persistent Responses API WebSocket.
+
+        Send `response.create` events and receive response stream events over the socket.
+        """
+        from .._websocket.responses import ResponsesConnectionManager
+
+        return ResponsesConnectionManager(
+            client=self._client,
+            **manager_kwargs(
+                extra_query,
+                extra_headers,
+                websocket_connection_options,
+                on_reconnecting,
+                max_retries,
+                initial_delay,
+                max_delay,
+                max_queue_size,
+            ),
+        )
+
     @overload
     def stream(
         self,
@@ -262,6 +300,37 @@ class ResponsesMixin(_SyncBase):
 
 
 class AsyncResponsesMixin(_AsyncBase):
+    def connect(
+        self,
+        extra_query: Query = {},  # noqa: B006
+        extra_headers: Headers = {},  # noqa: B006
+        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        on_reconnecting: Callable[[ReconnectingEvent], ReconnectingOverrides | None] | None = None,
+        max_retries: int = 5,
+        initial_delay: float = 0.5,
+        max_delay: float = 8.0,
+        max_queue_size: int = 1_048_576,
+    ) -> AsyncResponsesConnectionManager:
+        """Connect to a persistent Responses API WebSocket.
+
+        Send `response.create` events and receive response stream events over the socket.
+        """
+        from .._websocket.responses import AsyncResponsesConnectionManager
+
+        return AsyncResponsesConnectionManager(
+            client=self._client,
+            **manager_kwargs(
+                extra_query,
+                extra_headers,
+                websocket_connection_options,
+                on_reconnecting,
+                max_retries,
+                initial_delay,
+                max_delay,
+                max_queue_size,
+            ),
+        )
+
     retrieve: Any
 
     @overload

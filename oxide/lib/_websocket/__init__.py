@@ -1,0 +1,1 @@
+"""WebSocket connections: Responses WebSocket mode and the Realtime API (see `_connection`)."""
