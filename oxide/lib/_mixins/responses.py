@@ -46,6 +46,7 @@ if TYPE_CHECKING:
         AsyncResponsesConnectionManager,
         ResponsesConnectionManager,
     )
+    from .._websocket.session import AsyncResponsesSession, ResponsesSession
     from ..streaming.responses._stream import TextFormatT
 
 __all__ = ["AsyncResponsesMixin", "ResponsesMixin"]
@@ -106,6 +107,38 @@ def _parse_request(params: dict[str, Any]) -> tuple[dict[str, Any], Any]:
 
 
 class ResponsesMixin(_SyncBase):
+    def session(
+        self,
+        *,
+        chain: bool = True,
+        keep_history: bool | None = None,
+        resend_interrupted: bool = False,
+        max_age: float = 3300.0,
+        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        extra_query: Query = {},  # noqa: B006
+        extra_headers: Headers = {},  # noqa: B006
+        **defaults: Any,
+    ) -> ResponsesSession:
+        """A WebSocket-mode conversation (oxide): `create()` / `stream()` turns on one socket,
+        each continuing from the previous (`previous_response_id`) unless `chain=False`.
+        `defaults` (model, instructions, tools, store, ...) apply to every turn. With
+        `store=False` (or `keep_history=True`) the session keeps the conversation and resends
+        it if a new socket lost the cached state; sockets older than `max_age` seconds are
+        replaced between turns. See `oxide/lib/_websocket/session.py`."""
+        from .._websocket.session import ResponsesSession
+
+        return ResponsesSession(
+            self._client,
+            chain=chain,
+            keep_history=keep_history,
+            resend_interrupted=resend_interrupted,
+            max_age=max_age,
+            websocket_connection_options=websocket_connection_options,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
+            **defaults,
+        )
+
     def connect(
         self,
         extra_query: Query = {},  # noqa: B006
@@ -300,6 +333,38 @@ class ResponsesMixin(_SyncBase):
 
 
 class AsyncResponsesMixin(_AsyncBase):
+    def session(
+        self,
+        *,
+        chain: bool = True,
+        keep_history: bool | None = None,
+        resend_interrupted: bool = False,
+        max_age: float = 3300.0,
+        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        extra_query: Query = {},  # noqa: B006
+        extra_headers: Headers = {},  # noqa: B006
+        **defaults: Any,
+    ) -> AsyncResponsesSession:
+        """A WebSocket-mode conversation (oxide): `create()` / `stream()` turns on one socket,
+        each continuing from the previous (`previous_response_id`) unless `chain=False`.
+        `defaults` (model, instructions, tools, store, ...) apply to every turn. With
+        `store=False` (or `keep_history=True`) the session keeps the conversation and resends
+        it if a new socket lost the cached state; sockets older than `max_age` seconds are
+        replaced between turns. See `oxide/lib/_websocket/session.py`."""
+        from .._websocket.session import AsyncResponsesSession
+
+        return AsyncResponsesSession(
+            self._client,
+            chain=chain,
+            keep_history=keep_history,
+            resend_interrupted=resend_interrupted,
+            max_age=max_age,
+            websocket_connection_options=websocket_connection_options,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
+            **defaults,
+        )
+
     def connect(
         self,
         extra_query: Query = {},  # noqa: B006
