@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ...types.shared_params.responses_model import ResponsesModel
     from ...types.websocket_connection_options import WebSocketConnectionOptions
     from ...types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
+    from .._websocket.pool import AsyncResponsesSessionPool
     from .._websocket.responses import (
         AsyncResponsesConnectionManager,
         ResponsesConnectionManager,
@@ -333,6 +334,31 @@ class ResponsesMixin(_SyncBase):
 
 
 class AsyncResponsesMixin(_AsyncBase):
+    def session_pool(
+        self,
+        *,
+        size: int = 64,
+        max_age: float = 3300.0,
+        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        extra_query: Query = {},  # noqa: B006
+        extra_headers: Headers = {},  # noqa: B006
+        **session_defaults: Any,
+    ) -> AsyncResponsesSessionPool:
+        """Up to `size` pooled WebSockets for concurrent conversations (oxide): `async with
+        pool.session(**overrides) as s` checks a warm socket out for one conversation (see
+        `oxide/lib/_websocket/pool.py`); `await pool.close()` when done."""
+        from .._websocket.pool import AsyncResponsesSessionPool
+
+        return AsyncResponsesSessionPool(
+            self._client,
+            size=size,
+            max_age=max_age,
+            websocket_connection_options=websocket_connection_options,
+            extra_query=extra_query,
+            extra_headers=extra_headers,
+            **session_defaults,
+        )
+
     def session(
         self,
         *,

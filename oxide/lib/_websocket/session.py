@@ -44,6 +44,7 @@ from .responses import AsyncResponsesConnection, AsyncResponsesConnectionManager
 
 if TYPE_CHECKING:
     from ..._client import AsyncOpenAI, OpenAI
+    from .pool import AsyncResponsesSessionPool
 
 __all__ = ["AsyncResponsesSession", "ResponsesSession", "SessionTurn"]
 
@@ -152,13 +153,19 @@ class AsyncResponsesSession:
         websocket_connection_options: Mapping[str, Any] = {},
         extra_query: Mapping[str, object] = {},
         extra_headers: Mapping[str, Any] = {},
+        _pool: AsyncResponsesSessionPool | None = None,
         **defaults: Any,
     ) -> None:
-        self._manager = AsyncResponsesConnectionManager(
-            client=client,
-            extra_query=extra_query,
-            extra_headers=extra_headers,
-            websocket_connection_options=websocket_connection_options,
+        self._pool = _pool
+        self._manager = (
+            _pool._manager
+            if _pool is not None
+            else AsyncResponsesConnectionManager(
+                client=client,
+                extra_query=extra_query,
+                extra_headers=extra_headers,
+                websocket_connection_options=websocket_connection_options,
+            )
         )
         self._defaults = {k: v for k, v in defaults.items() if not isinstance(v, Omit)}
         self._chain = chain
@@ -169,6 +176,9 @@ class AsyncResponsesSession:
         self._max_age = max_age
         self._connection: AsyncResponsesConnection | None = None
         self._opened_at = 0.0
+        # True from a turn's send to its terminal event: a turn abandoned half-way leaves
+        # events on the socket, which is then replaced rather than read by the next turn.
+        self._in_turn = False
         self._lock = asyncio.Lock()
         self._closed = False
         self.previous_response_id: str | None = None
@@ -214,17 +224,24 @@ class AsyncResponsesSession:
         if self._closed:
             raise WebSocketConnectionClosedError("the session is closed", code=1000)
         connection = self._connection
-        if connection is not None and not connection._done:
+        if connection is not None and not connection._done and not self._in_turn:
             if time.monotonic() - self._opened_at < self._max_age:
                 return connection
             log.info("Rotating a Responses WebSocket older than %.0f s", self._max_age)
+        if connection is not None:
+            self._connection = None
             await connection.close()
-        self._connection = None
+        self._in_turn = False
         connection = await self._manager.enter()
-        self._connection = connection
-        self._opened_at = time.monotonic()
+        self._adopt(connection, time.monotonic())
         self.connections_opened += 1
+        if self._pool is not None:
+            self._pool.opened += 1
         return connection
+
+    def _adopt(self, connection: AsyncResponsesConnection, opened_at: float) -> None:
+        self._connection = connection
+        self._opened_at = opened_at
 
     # -- turns ----------------------------------------------------------------------------
     async def create(self, **params: Any) -> Response:
@@ -294,6 +311,7 @@ class AsyncResponsesSession:
             # Not written (the socket was found closed): safe to send on a new one.
             connection = await self._ensure_connection()
             await connection.send(event_out)
+        self._in_turn = True
         response_id: str | None = None
         last_seq: int | None = None
         while True:
@@ -315,6 +333,7 @@ class AsyncResponsesSession:
                 ) from exc
             kind = event.type
             if kind == "error":
+                self._in_turn = False  # an error event ends the turn: nothing follows it
                 raise server_error(event)
             seq = getattr(event, "sequence_number", None)
             if isinstance(seq, int):
@@ -322,9 +341,11 @@ class AsyncResponsesSession:
             if response_id is None:
                 response = getattr(event, "response", None)
                 response_id = getattr(response, "id", None)
-            yield event
             if kind in _TERMINAL:
+                self._in_turn = False
+                yield event
                 return
+            yield event
 
     def _drain_between_turns(self, connection: AsyncResponsesConnection) -> bool:
         """Drops events that arrived between turns; True when the server announced the end
