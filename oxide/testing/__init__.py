@@ -39,5 +39,15 @@ records what was received (multipart bodies are streamed to their handler: recor
 """
 
 from ._server import APIError, MockOpenAI, RecordedRequest, ThreadedMockOpenAI, create_app
+from ._ws_faults import WsFault
+from ._ws_session import RecordedWebSocket
 
-__all__ = ["APIError", "MockOpenAI", "RecordedRequest", "ThreadedMockOpenAI", "create_app"]
+__all__ = [
+    "APIError",
+    "MockOpenAI",
+    "RecordedRequest",
+    "RecordedWebSocket",
+    "ThreadedMockOpenAI",
+    "WsFault",
+    "create_app",
+]

@@ -1,4 +1,5 @@
-"""Every route beyond chat/responses creation, embeddings and models, by endpoint group."""
+"""Every route beyond chat/responses creation, embeddings and models, by endpoint group
+(WebSocket routes included)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ._routes_legacy import routes as _legacy
 from ._routes_responses import routes as _responses
 from ._routes_vector_stores import routes as _vector_stores
 from ._routes_videos import routes as _videos
+from ._routes_ws import routes as _websockets
 from ._store import Route
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ def extra_routes(mock: MockOpenAI) -> list[Route]:
         _containers,
         _legacy,
         _videos,
+        _websockets,
     ):
         routes.extend(group(mock))
     return routes

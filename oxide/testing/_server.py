@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -23,8 +23,17 @@ from aiohttp import web
 
 from . import _content as content
 from ._store import MockStore, StoredChat, StoredResponse
+from ._ws_faults import WsFault, WsKnobs
+from ._ws_session import RecordedWebSocket, WsSession
 
-__all__ = ["MockOpenAI", "RecordedRequest", "ThreadedMockOpenAI", "create_app"]
+__all__ = [
+    "BuiltResponse",
+    "MockOpenAI",
+    "RecordedRequest",
+    "ThreadedMockOpenAI",
+    "build_response",
+    "create_app",
+]
 
 _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -583,6 +592,155 @@ def _response_error_event(seq: int) -> bytes:
     )
 
 
+def _output_items(plan: _Plan, item_hex: str, text: str, status: str) -> list[dict[str, Any]]:
+    if plan.tool_calls:
+        return [
+            {
+                "id": "fc_" + (item_hex if i == 0 else _hex(48)),
+                "type": "function_call",
+                "status": "completed",
+                "arguments": c.arguments,
+                "call_id": c.call_id,
+                "name": c.name,
+            }
+            for i, c in enumerate(plan.tool_calls)
+        ]
+    return [
+        {
+            "id": "msg_" + item_hex,
+            "type": "message",
+            "status": status,
+            "content": [{"type": "output_text", "annotations": [], "logprobs": [], "text": text}],
+            "role": "assistant",
+        }
+    ]
+
+
+def _response_events(
+    final: dict[str, Any], resp: dict[str, Any], tokens: Sequence[str], obfuscate: bool
+) -> Iterator[dict[str, Any]]:
+    """The streamed ``response.*`` events of ``final`` (SSE over HTTP, frames over WebSocket)."""
+    seq = 0
+
+    def event(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+        nonlocal seq
+        data = {"type": kind, **data, "sequence_number": seq}
+        seq += 1
+        return data
+
+    yield event("response.created", {"response": resp})
+    yield event("response.in_progress", {"response": resp})
+    items = final["output"]
+    for idx, item in enumerate(items):
+        item_id = item["id"]
+        if item["type"] == "function_call":
+            yield event(
+                "response.output_item.added",
+                {
+                    "output_index": idx,
+                    "item": {**item, "status": "in_progress", "arguments": ""},
+                },
+            )
+            for piece in content.tokenize(item["arguments"]):
+                delta: dict[str, Any] = {
+                    "item_id": item_id,
+                    "output_index": idx,
+                    "delta": piece,
+                }
+                if obfuscate:
+                    delta["obfuscation"] = _obfuscation(piece)
+                yield event("response.function_call_arguments.delta", delta)
+            yield event(
+                "response.function_call_arguments.done",
+                {
+                    "item_id": item_id,
+                    "name": item["name"],
+                    "output_index": idx,
+                    "arguments": item["arguments"],
+                },
+            )
+        else:
+            yield event(
+                "response.output_item.added",
+                {
+                    "output_index": idx,
+                    "item": {**item, "status": "in_progress", "content": []},
+                },
+            )
+            part = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
+            base = {"item_id": item_id, "output_index": idx, "content_index": 0}
+            yield event("response.content_part.added", {**base, "part": part})
+            for tok in tokens:
+                text_delta: dict[str, Any] = {**base, "delta": tok, "logprobs": []}
+                if obfuscate:
+                    text_delta["obfuscation"] = _obfuscation(tok)
+                yield event("response.output_text.delta", text_delta)
+            done_text = item["content"][0]["text"]
+            yield event("response.output_text.done", {**base, "text": done_text, "logprobs": []})
+            yield event(
+                "response.content_part.done",
+                {**base, "part": {**part, "text": done_text}},
+            )
+        yield event("response.output_item.done", {"output_index": idx, "item": item})
+    kind = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
+    yield event(kind, {"response": final})
+
+
+@dataclass
+class BuiltResponse:
+    """One Responses API answer: the envelope streamed first, the final object, its events."""
+
+    resp: dict[str, Any]
+    final: dict[str, Any]
+    tokens: list[str]
+    input: Any
+
+    def events(self, obfuscate: bool = True) -> Iterator[dict[str, Any]]:
+        return _response_events(self.final, self.resp, self.tokens, obfuscate)
+
+    def sse_events(self, obfuscate: bool = True) -> Iterator[bytes]:
+        return (_sse(e["type"], e) for e in self.events(obfuscate))
+
+    def stored(self, pending: int = 0) -> StoredResponse:
+        return StoredResponse(self.final, lambda: self.sse_events(True), self.input, pending)
+
+
+def build_response(body: Mapping[str, Any], tokens: Sequence[str] | None = None) -> BuiltResponse:
+    """Validate a ``POST /responses`` body and plan the answer (raises :class:`APIError`).
+
+    ``tokens`` replaces the planned text (the WebSocket burst switch streams that many deltas).
+    """
+    _require_model(body)
+    _check_number(body, "temperature", 0, 2)
+    _check_number(body, "top_p", 0, 1)
+    max_tokens = _positive_int(body, "max_output_tokens")
+    plan = _plan_response(body)
+    if tokens is not None:
+        plan.tool_calls, plan.text = [], "".join(tokens)
+    created = int(time.time())
+    resp = _response_envelope(body, "resp_" + _hex(48), created)
+    item_hex = _hex(48)
+    planned = list(tokens) if tokens is not None else plan.tokens()
+    incomplete = not plan.tool_calls and max_tokens is not None and len(planned) > max_tokens
+    if incomplete:
+        assert max_tokens is not None
+        planned = planned[:max_tokens]
+    text = "".join(planned)
+    if plan.tool_calls:
+        output_tokens = sum(content.count_tokens(c.arguments) + 5 for c in plan.tool_calls)
+    else:
+        output_tokens = len(planned)
+    status = "incomplete" if incomplete else "completed"
+    final = dict(resp)
+    final["status"] = status
+    final["completed_at"] = None if incomplete else created
+    if incomplete:
+        final["incomplete_details"] = {"reason": "max_output_tokens"}
+    final["usage"] = _response_usage(plan.prompt_tokens, output_tokens)
+    final["output"] = _output_items(plan, item_hex, text, status)
+    return BuiltResponse(resp, final, planned, body.get("input"))
+
+
 # ---------------------------------------------------------------------------------------------
 # The server
 
@@ -617,6 +775,22 @@ class MockOpenAI:
       same for one request, and ``x-mock-stream-error-after: <n>`` ends a stream with an error
       event after ``n`` events.
     * ``requests``: the latest requests received (method, path, headers, body, ``.json``).
+    * ``state_load_delay``: seconds ``POST /responses`` with ``previous_response_id`` waits, as a
+      server loading the stored response (WebSocket mode keeps it in the connection's memory).
+
+    WebSocket routes (``GET /responses``, ``GET /realtime``; see ``_ws_responses`` and
+    ``_ws_realtime``):
+
+    * ``ws_connections``: a :class:`RecordedWebSocket` per accepted connection (``.received``
+      client messages parsed, ``.sent`` event types, ``.close_code``, ``.query``, ``.headers``);
+      ``ws_accepted`` counts them all.
+    * ``ws_fault_next(kind, times=1, **options)`` / ``ws_fault_every(kind, **options)``: faults for
+      the next connections or all of them; the handshake query ``mock_ws_fault=...`` wins (the
+      switches are listed in ``_ws_faults``).
+    * ``ws_setup_delay`` / ``ws_turn_delay`` (seconds before the 101 / before each turn's first
+      event), ``ws_max_msg_size`` (inbound frame limit; larger closes with 1009), ``ws_max_age``
+      (seconds, default 3600, before ``websocket_connection_limit_reached``), ``ws_max_streams``
+      (busy ``stream_id`` lanes per connection). Each has a ``mock_ws_*`` query override.
     """
 
     def __init__(
@@ -625,10 +799,27 @@ class MockOpenAI:
         stream_delay: float = 0.0,
         require_auth: bool = True,
         max_recorded: int = 256,
+        state_load_delay: float = 0.0,
+        ws_setup_delay: float = 0.0,
+        ws_turn_delay: float = 0.0,
+        ws_max_msg_size: int = 16 * 1024 * 1024,
+        ws_max_age: float = 3600.0,
+        ws_max_streams: int = 16,
     ) -> None:
         self.stream_delay = stream_delay
         self.require_auth = require_auth
         self.requests: deque[RecordedRequest] = deque(maxlen=max_recorded)
+        self.state_load_delay = state_load_delay
+        self.ws_setup_delay = ws_setup_delay
+        self.ws_turn_delay = ws_turn_delay
+        self.ws_max_msg_size = ws_max_msg_size
+        self.ws_max_age = ws_max_age
+        self.ws_max_streams = ws_max_streams
+        self.ws_connections: deque[RecordedWebSocket] = deque(maxlen=max_recorded)
+        self.ws_accepted = 0
+        self._ws_next: deque[WsFault] = deque()
+        self._ws_every: WsFault | None = None
+        self._ws_live: set[WsSession] = set()
         self._failures: deque[APIError] = deque()
         self.store = MockStore()
         """Objects created through the API (files, batches, stored responses, ...)."""
@@ -674,6 +865,10 @@ class MockOpenAI:
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
         if runner is not None:
+            # Open WebSockets would hold the shutdown for its whole timeout: close them first,
+            # with 1001 (going away) as a server being deployed does.
+            live = [session.close(1001, "server shutting down") for session in self._ws_live]
+            await asyncio.gather(*live, return_exceptions=True)
             await runner.cleanup()
 
     async def __aenter__(self) -> str:
@@ -710,6 +905,34 @@ class MockOpenAI:
         """Make the next ``times`` requests fail with ``status`` (real OpenAI error body)."""
         for _ in range(times):
             self._failures.append(APIError.for_status(status, message, code))
+
+    def ws_fault_next(self, kind: str, times: int = 1, **options: Any) -> None:
+        """Give the next ``times`` WebSocket connections the fault ``kind`` (``close``, ``abort``,
+        ``no_pong``, ``oversize``, ``burst``, ``restart``, ``reject``, ``redirect``); options are
+        the ``mock_ws_*`` switches without the prefix: ``after``, ``code``, ``status``, ...
+        """
+        fault = WsFault.of(kind, **options)
+        self._ws_next.extend([fault] * times)
+
+    def ws_fault_every(self, kind: str | None, **options: Any) -> None:
+        """Give every WebSocket connection the fault ``kind`` (None: no fault)."""
+        self._ws_every = None if kind is None else WsFault.of(kind, **options)
+
+    def _take_ws_fault(self) -> WsFault | None:
+        return self._ws_next.popleft() if self._ws_next else self._ws_every
+
+    def _ws_knobs(self) -> WsKnobs:
+        return WsKnobs(
+            self.ws_setup_delay, self.ws_turn_delay, self.ws_max_msg_size, self.ws_max_age
+        )
+
+    def _ws_opened(self, session: WsSession) -> None:
+        self.ws_accepted += 1
+        self.ws_connections.append(session.record)
+        self._ws_live.add(session)
+
+    def _ws_closed(self, session: WsSession) -> None:
+        self._ws_live.discard(session)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -1049,42 +1272,20 @@ class MockOpenAI:
 
     async def responses(self, request: web.Request) -> web.StreamResponse:
         body = await self._body(request)
-        _require_model(body)
-        _check_number(body, "temperature", 0, 2)
-        _check_number(body, "top_p", 0, 1)
-        max_tokens = _positive_int(body, "max_output_tokens")
-        plan = _plan_response(body)
-        created = int(time.time())
-        resp = _response_envelope(body, "resp_" + _hex(48), created)
-        item_hex = _hex(48)
-        tokens = plan.tokens()
-        incomplete = not plan.tool_calls and max_tokens is not None and len(tokens) > max_tokens
-        if incomplete:
-            assert max_tokens is not None
-            tokens = tokens[:max_tokens]
-        text = "".join(tokens)
-        if plan.tool_calls:
-            output_tokens = sum(content.count_tokens(c.arguments) + 5 for c in plan.tool_calls)
-        else:
-            output_tokens = len(tokens)
-        status = "incomplete" if incomplete else "completed"
-        final = dict(resp)
-        final["status"] = status
-        final["completed_at"] = None if incomplete else created
-        if incomplete:
-            final["incomplete_details"] = {"reason": "max_output_tokens"}
-        final["usage"] = _response_usage(plan.prompt_tokens, output_tokens)
-        final["output"] = self._output_items(plan, item_hex, text, status)
+        if self.state_load_delay and body.get("previous_response_id"):
+            # Over HTTP the server loads the previous response from storage on every turn;
+            # WebSocket mode keeps it in the connection's memory (see _ws_responses).
+            await asyncio.sleep(self.state_load_delay)
+        built = build_response(body)
+        resp, final = built.resp, built.final
         background = bool(body.get("background")) and not body.get("stream")
         if final["store"] is not False:
             # Kept for GET /responses/{id} (stream=true replays these events), input_items, ...
-            stored = StoredResponse(
-                final,
-                lambda: self._response_events(resp, final, plan, item_hex, tokens, True),
-                body.get("input"),
-                pending=2 if background else 0,
+            self.store.keep(
+                self.store.responses,
+                resp["id"],
+                built.stored(pending=2 if background else 0),
             )
-            self.store.keep(self.store.responses, resp["id"], stored)
         if background:
             queued = {**final, "status": "queued", "completed_at": None, "output": []}
             queued.update(usage=None, incomplete_details=None)
@@ -1092,114 +1293,8 @@ class MockOpenAI:
         if body.get("stream"):
             opts = body.get("stream_options") or {}
             obfuscate = opts.get("include_obfuscation", True) is not False
-            return await self._stream(
-                request,
-                self._response_events(resp, final, plan, item_hex, tokens, obfuscate),
-                _response_error_event,
-            )
+            return await self._stream(request, built.sse_events(obfuscate), _response_error_event)
         return self._json(request, orjson.dumps(final))
-
-    @staticmethod
-    def _output_items(plan: _Plan, item_hex: str, text: str, status: str) -> list[dict[str, Any]]:
-        if plan.tool_calls:
-            return [
-                {
-                    "id": "fc_" + (item_hex if i == 0 else _hex(48)),
-                    "type": "function_call",
-                    "status": "completed",
-                    "arguments": c.arguments,
-                    "call_id": c.call_id,
-                    "name": c.name,
-                }
-                for i, c in enumerate(plan.tool_calls)
-            ]
-        return [
-            {
-                "id": "msg_" + item_hex,
-                "type": "message",
-                "status": status,
-                "content": [
-                    {"type": "output_text", "annotations": [], "logprobs": [], "text": text}
-                ],
-                "role": "assistant",
-            }
-        ]
-
-    @staticmethod
-    def _response_events(
-        resp: dict[str, Any],
-        final: dict[str, Any],
-        plan: _Plan,
-        item_hex: str,
-        tokens: Sequence[str],
-        obfuscate: bool,
-    ) -> Iterable[bytes]:
-        seq = 0
-
-        def event(kind: str, data: dict[str, Any]) -> bytes:
-            nonlocal seq
-            data = {"type": kind, **data, "sequence_number": seq}
-            seq += 1
-            return _sse(kind, data)
-
-        yield event("response.created", {"response": resp})
-        yield event("response.in_progress", {"response": resp})
-        items = final["output"]
-        for idx, item in enumerate(items):
-            item_id = item["id"]
-            if item["type"] == "function_call":
-                yield event(
-                    "response.output_item.added",
-                    {
-                        "output_index": idx,
-                        "item": {**item, "status": "in_progress", "arguments": ""},
-                    },
-                )
-                for piece in content.tokenize(item["arguments"]):
-                    delta: dict[str, Any] = {
-                        "item_id": item_id,
-                        "output_index": idx,
-                        "delta": piece,
-                    }
-                    if obfuscate:
-                        delta["obfuscation"] = _obfuscation(piece)
-                    yield event("response.function_call_arguments.delta", delta)
-                yield event(
-                    "response.function_call_arguments.done",
-                    {
-                        "item_id": item_id,
-                        "name": item["name"],
-                        "output_index": idx,
-                        "arguments": item["arguments"],
-                    },
-                )
-            else:
-                yield event(
-                    "response.output_item.added",
-                    {
-                        "output_index": idx,
-                        "item": {**item, "status": "in_progress", "content": []},
-                    },
-                )
-                part = {"type": "output_text", "annotations": [], "logprobs": [], "text": ""}
-                base = {"item_id": item_id, "output_index": idx, "content_index": 0}
-                yield event("response.content_part.added", {**base, "part": part})
-                for tok in tokens:
-                    text_delta: dict[str, Any] = {**base, "delta": tok, "logprobs": []}
-                    if obfuscate:
-                        text_delta["obfuscation"] = _obfuscation(tok)
-                    yield event("response.output_text.delta", text_delta)
-                done_text = item["content"][0]["text"]
-                yield event(
-                    "response.output_text.done", {**base, "text": done_text, "logprobs": []}
-                )
-                yield event(
-                    "response.content_part.done",
-                    {**base, "part": {**part, "text": done_text}},
-                )
-            yield event("response.output_item.done", {"output_index": idx, "item": item})
-        kind = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
-        yield event(kind, {"response": final})
 
     # -- /embeddings ----------------------------------------------------------------------
 
