@@ -186,15 +186,15 @@ class RealtimeSession(WsSession):
             )
         self.items[item["id"]] = item
 
-    def _item_or_error(self, event: Mapping[str, Any], verb: str) -> dict[str, Any]:
+    def _item_or_error(self, event: Mapping[str, Any], action: str) -> dict[str, Any]:
         item_id = event.get("item_id")
         item = self.items.get(item_id) if isinstance(item_id, str) else None
         if item is None:
             raise APIError(
                 400,
-                f"Error {verb}ing item: the item with id '{item_id}' does not exist.",
+                f"Error {action[:-1]}ing item: the item with id '{item_id}' does not exist.",
                 param="item_id",
-                code=f"item_{verb}_invalid_item_id",
+                code=f"item_{action}_invalid_item_id",
             )
         return item
 
@@ -239,10 +239,10 @@ class RealtimeSession(WsSession):
             self.insert(item, event.get("previous_item_id"))
             await self.announce(item)
         elif kind == "conversation.item.retrieve":
-            item = self._item_or_error(event, "retriev")
+            item = self._item_or_error(event, "retrieve")
             await self.send(self.event("conversation.item.retrieved", item=item))
         elif kind == "conversation.item.delete":
-            item = self._item_or_error(event, "delet")
+            item = self._item_or_error(event, "delete")
             del self.items[item["id"]]
             self.order.remove(item["id"])
             await self.send(self.event("conversation.item.deleted", item_id=item["id"]))
@@ -371,7 +371,7 @@ class RealtimeSession(WsSession):
         return item
 
     async def _truncate(self, event: Mapping[str, Any]) -> None:
-        item = self._item_or_error(event, "truncat")
+        item = self._item_or_error(event, "truncate")
         index, end_ms = event.get("content_index"), event.get("audio_end_ms")
         if item.get("role") != "assistant":
             raise APIError(

@@ -57,6 +57,8 @@ class ResponseStream:
             raise Cancelled([*self.done, cut])
 
     async def start_item(self, idx: int, item: dict[str, Any]) -> None:
+        if self.running.cancel.is_set():  # cancelled before this item began: it never existed
+            raise Cancelled(list(self.done))
         s = self.s
         await self.emit("response.output_item.added", output_index=idx, item=item)
         if self.running.in_conversation:

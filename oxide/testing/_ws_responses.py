@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from ._server import APIError, build_response
+from ._server import APIError, BuiltResponse, build_response
 from ._ws_session import WsSession
 
 __all__ = ["ResponsesSession"]
@@ -38,6 +38,7 @@ __all__ = ["ResponsesSession"]
 _STREAM_ID = re.compile(r"[A-Za-z0-9_.-]{1,256}")
 _MAX_CACHED = 1024  # responses one connection remembers (least recently used dropped first)
 _TRANSPORT_FIELDS = ("type", "stream_id", "stream")
+_Queued = tuple[dict[str, Any], BuiltResponse]
 
 
 def _limit_text(seconds: float) -> str:
@@ -52,7 +53,7 @@ class ResponsesSession(WsSession):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self.lanes: dict[str, asyncio.Queue[dict[str, Any]]] = {}
+        self.lanes: dict[str, asyncio.Queue[_Queued]] = {}
         self._default_busy = False
         self._inflight = 0
         self._idle = asyncio.Event()
@@ -101,47 +102,67 @@ class ResponsesSession(WsSession):
         await self._idle.wait()
 
     async def on_event(self, event: Any) -> None:
+        # Everything that can be checked on receipt is, so errors come back in order and an
+        # invalid create never occupies a lane; previous_response_id is resolved when the turn
+        # runs (a queued turn may continue the one before it on its lane).
         try:
             stream_id = self._check_event(event)
+            if self.expiring:
+                raise self.age_limit_error()
+            self._admit(stream_id)
+            built = self._build(event)
         except APIError as err:
             await self.send_error(err, event)
             return
-        if self.expiring:
-            await self.send_error(self.age_limit_error(), event)
-            return
+        self._begin()
         if stream_id is None:
-            if self._default_busy:
-                await self.send_error(
-                    APIError(
-                        400,
-                        "A response is already in flight on this connection. Wait for it to"
-                        " finish, or send a stream_id to run responses in parallel.",
-                        code="response_already_in_flight",
-                    ),
-                    event,
-                )
-                return
             self._default_busy = True
-            self._begin()
-            self.spawn(self._default_turn(event))
+            self.spawn(self._default_turn(event, built))
             return
         lane = self.lanes.get(stream_id)
         if lane is None:
-            if len(self.lanes) >= self.mock.ws_max_streams:
-                await self.send_error(
-                    APIError(
-                        400,
-                        "This WebSocket connection has reached its stream limit.",
-                        param="stream_id",
-                        code="websocket_stream_limit_reached",
-                    ),
-                    event,
-                )
-                return
             lane = self.lanes[stream_id] = asyncio.Queue()
             self.spawn(self._lane(stream_id, lane))
-        self._begin()
-        lane.put_nowait(event)
+        lane.put_nowait((event, built))
+
+    def _admit(self, stream_id: str | None) -> None:
+        if stream_id is None and self._default_busy:
+            raise APIError(
+                400,
+                "A response is already in flight on this connection. Wait for it to finish, or"
+                " send a stream_id to run responses in parallel.",
+                code="response_already_in_flight",
+            )
+        if stream_id is not None and stream_id not in self.lanes:
+            if len(self.lanes) >= self.mock.ws_max_streams:
+                raise APIError(
+                    400,
+                    "This WebSocket connection has reached its stream limit.",
+                    param="stream_id",
+                    code="websocket_stream_limit_reached",
+                )
+
+    def _build(self, event: dict[str, Any]) -> BuiltResponse:
+        body = {k: v for k, v in event.items() if k not in _TRANSPORT_FIELDS}
+        if body.get("background"):
+            raise APIError(
+                400,
+                "background is not supported in WebSocket mode.",
+                param="background",
+                code="unsupported_parameter",
+            )
+        prev = body.get("previous_response_id")
+        if prev is not None and not isinstance(prev, str):
+            raise APIError(
+                400,
+                "Invalid type for 'previous_response_id': expected a string.",
+                param="previous_response_id",
+                code="invalid_type",
+            )
+        tokens = None
+        if self.fault is not None and self.fault.kind == "burst":
+            tokens = [f"w{i} " for i in range(self.fault.count)]
+        return build_response(body, tokens)
 
     @staticmethod
     def _check_event(event: Any) -> str | None:
@@ -188,47 +209,36 @@ class ResponsesSession(WsSession):
         if not self._inflight:
             self._idle.set()
 
-    async def _default_turn(self, event: dict[str, Any]) -> None:
+    async def _default_turn(self, event: dict[str, Any], built: BuiltResponse) -> None:
         try:
-            await self._turn(event)
+            await self._turn(event, built)
         finally:
             self._default_busy = False
             self._end()
 
-    async def _lane(self, stream_id: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
+    async def _lane(self, stream_id: str, queue: asyncio.Queue[_Queued]) -> None:
         # FIFO per lane; the lane goes away once empty so stream ids do not pile up.
         while not queue.empty():
-            event = queue.get_nowait()
+            event, built = queue.get_nowait()
             try:
-                await self._turn(event)
+                await self._turn(event, built)
             finally:
                 self._end()
         del self.lanes[stream_id]
 
-    async def _turn(self, event: dict[str, Any]) -> None:
+    async def _turn(self, event: dict[str, Any], built: BuiltResponse) -> None:
         stream_id = event.get("stream_id")
-        body = {k: v for k, v in event.items() if k not in _TRANSPORT_FIELDS}
         try:
-            if body.get("background"):
-                raise APIError(
-                    400,
-                    "background is not supported in WebSocket mode.",
-                    param="background",
-                    code="unsupported_parameter",
-                )
-            await self._load_previous(body.get("previous_response_id"))
-            tokens = None
-            if self.fault is not None and self.fault.kind == "burst":
-                tokens = [f"w{i} " for i in range(self.fault.count)]
-            built = build_response(body, tokens)
+            await self._load_previous(event.get("previous_response_id"))
         except APIError as err:
             await self.send_error(err, event)
             return
         if self.knobs.turn_delay:
             await asyncio.sleep(self.knobs.turn_delay)
         # A burst goes out back to back, whatever stream_delay says.
-        delay = 0.0 if tokens is not None else self.mock.stream_delay
-        opts = body.get("stream_options")
+        burst = self.fault is not None and self.fault.kind == "burst"
+        delay = 0.0 if burst else self.mock.stream_delay
+        opts = event.get("stream_options")
         obfuscate = not (isinstance(opts, dict) and opts.get("include_obfuscation") is False)
         for out in built.events(obfuscate):
             if stream_id is not None:
@@ -243,16 +253,9 @@ class ResponsesSession(WsSession):
         if final["store"] is not False:
             self.mock.store.keep(self.mock.store.responses, final["id"], built.stored())
 
-    async def _load_previous(self, prev: Any) -> None:
+    async def _load_previous(self, prev: str | None) -> None:
         if prev is None:
             return
-        if not isinstance(prev, str):
-            raise APIError(
-                400,
-                "Invalid type for 'previous_response_id': expected a string.",
-                param="previous_response_id",
-                code="invalid_type",
-            )
         if prev in self.cache:
             self.cache.move_to_end(prev)
             return

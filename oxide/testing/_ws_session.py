@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
 from aiohttp import WSMsgType, web
+from aiohttp.http import WebSocketError
 from yarl import URL
 
 from ._ws_faults import QUERY_PREFIX, FaultError, WsFault, WsKnobs, parse_fault, parse_knobs
@@ -96,7 +97,8 @@ class WsSession:
         self._fired = False
         self._gone = False
         self._tasks: set[asyncio.Task[None]] = set()
-        self._closing: asyncio.Future[bool] | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._close_with: tuple[int, str] | None = None
 
     # -- protocol hooks --------------------------------------------------------------------
 
@@ -153,30 +155,40 @@ class WsSession:
         ws.headers.update(self.mock._headers(self.request))
         await ws.prepare(self.request)
         self.mock._ws_opened(self)
+        # The reader runs in its own task so a close requested by another task (a fault, the age
+        # limit, stop()) can interrupt its receive() and the close handshake then runs here.
+        # aiohttp's close() called while another task waits in receive() would drop the TCP
+        # connection right after the close frame, before the client's answer: a client could
+        # then report 1006 instead of the code sent.
+        self._reader = asyncio.get_running_loop().create_task(self._guard(self._serve()))
         try:
-            if self.knobs.max_age:
-                self.spawn(self._age_limit())
-            await self._fire_if_due()  # "after=0": before any event
-            await self.on_open()
-            await self._read_loop()
-        except ConnectionGone:
-            pass
+            await asyncio.wait({self._reader})
+            if self._close_with is not None:
+                code, reason = self._close_with
+                await ws.close(code=code, message=reason.encode())
         finally:
+            # Bookkeeping first, without awaiting: aiohttp cancels this handler as soon as the
+            # client's TCP connection is gone, which would cut an await here short.
             self._gone = True
-            for task in list(self._tasks):
-                task.cancel()
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
-            if self._closing is not None:
-                await asyncio.gather(self._closing, return_exceptions=True)
-            elif not ws.closed:
-                await ws.close()
             if self.record.close_code is None:
                 self.record.close_code = ws.close_code if ws.close_code is not None else _ABNORMAL
             self.record.closed_at = time.monotonic()
             self.record._done.set()
             self.mock._ws_closed(self)
+            tasks = [self._reader, *self._tasks]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if not ws.closed:
+                await ws.close()
         return ws
+
+    async def _serve(self) -> None:
+        if self.knobs.max_age:
+            self.spawn(self._age_limit())
+        await self._fire_if_due()  # "after=0": before any event
+        await self.on_open()
+        await self._read_loop()
 
     async def _read_loop(self) -> None:
         from ._server import APIError
@@ -207,8 +219,13 @@ class WsSession:
             elif msg.type in (WSMsgType.PING, WSMsgType.PONG):
                 continue  # only seen with autoping off (the no_pong fault): ignore them
             else:  # CLOSE, CLOSING, CLOSED, ERROR (e.g. a frame over max_msg_size: 1009)
-                if msg.type is WSMsgType.CLOSE and self.record.close_code is None:
-                    self.record.close_code = ws.close_code
+                if self.record.close_code is None:
+                    if msg.type is WSMsgType.CLOSE:
+                        self.record.close_code = ws.close_code
+                    elif isinstance(msg.data, WebSocketError):
+                        # The code aiohttp sent (1009 for a frame over max_msg_size); its own
+                        # close_code turns into 1006 when the client hangs up first.
+                        self.record.close_code = msg.data.code
                 return
 
     # -- sending ---------------------------------------------------------------------------
@@ -229,14 +246,14 @@ class WsSession:
         await self.send(self.error_event(err, client_event))
 
     async def close(self, code: int, reason: str = "") -> None:
+        """Close with ``code``: nothing more is sent, the close handshake runs in :meth:`run`."""
         if self._gone:
             return
         self._gone = True
         self.record.close_code = code
-        # Shielded: closing wakes the reader, whose exit cancels the task calling this; the
-        # close handshake must still finish (run() awaits it).
-        self._closing = asyncio.ensure_future(self.ws.close(code=code, message=reason.encode()))
-        await asyncio.shield(self._closing)
+        self._close_with = (code, reason)
+        if self._reader is not None and self._reader is not asyncio.current_task():
+            self._reader.cancel()
 
     def abort(self) -> None:
         self._gone = True
