@@ -32,10 +32,31 @@ Endpoints, by module:
   (moderations: "kill"/"attack" flag violence; legacy completions, plain and stream),
   ``_routes_videos`` (``queued`` → ``in_progress`` → ``completed``, content, remix).
 
+WebSockets (same auth, answered with an HTTP 401 before the upgrade; a GET without
+``Upgrade: websocket`` keeps its 405/404):
+
+* ``_ws_responses``: ``GET /responses``, Responses WebSocket mode. Each ``response.create`` frame
+  streams the events ``POST /responses`` with ``stream: true`` would; ``previous_response_id``
+  resolves from the connection's memory (``store: false`` works) or from stored responses, else
+  an ``error`` with ``previous_response_not_found``; one response in flight without
+  ``stream_id``, FIFO lanes with it; ``websocket_connection_limit_reached`` after ``ws_max_age``.
+* ``_ws_realtime``: ``GET /realtime?model=...`` (or ``call_id``), GA events, or the beta ones with
+  ``OpenAI-Beta: realtime=v1``: session, input audio buffer, conversation items, responses (text
+  or audio), cancel.
+* ``_ws_faults``: switches per connection in the handshake query (``mock_ws_fault=close``,
+  ``abort``, ``no_pong``, ``oversize``, ``burst``, ``restart``, ``reject``, ``redirect``, with
+  ``mock_ws_after``/``code``/``status``/``location``/``size``/``count``; knobs
+  ``mock_ws_setup_ms``, ``mock_ws_latency_ms``, ``mock_ws_max_msg_size``, ``mock_ws_max_age``), or
+  on the server with ``ws_fault_next(kind, times, **options)`` / ``ws_fault_every(kind)``.
+* ``ws_connections`` records each accepted socket (:class:`RecordedWebSocket`: ``received`` client
+  messages, ``sent`` event types, ``close_code``, ``query``, ``headers``); ``ws_accepted`` counts.
+
 Anything else gets the API's 404 (``Invalid URL (GET /path)``). Switches, on every route:
-``fail_next(status, times)``, the request headers ``x-mock-error: <status>`` and
-``x-mock-stream-error-after: <n>`` (streams), ``require_auth``, ``stream_delay``; ``requests``
-records what was received (multipart bodies are streamed to their handler: recorded empty).
+``fail_next(status, times)`` (a WebSocket handshake consumes one too), the request headers
+``x-mock-error: <status>`` and ``x-mock-stream-error-after: <n>`` (streams), ``require_auth``,
+``stream_delay`` (also between WebSocket events), ``state_load_delay`` (``POST /responses`` with
+``previous_response_id``); ``requests`` records what was received (multipart bodies are streamed
+to their handler: recorded empty).
 """
 
 from ._server import APIError, MockOpenAI, RecordedRequest, ThreadedMockOpenAI, create_app

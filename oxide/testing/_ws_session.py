@@ -45,7 +45,9 @@ class RecordedWebSocket:
     """The close code as the client sees it (1006 for an abort); None while open."""
     opened_at: float = field(default_factory=time.monotonic)
     closed_at: float | None = None
-    _done: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    _done: asyncio.Event = field(
+        default_factory=asyncio.Event, init=False, repr=False, compare=False
+    )
 
     @property
     def open(self) -> bool:
