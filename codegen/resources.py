@@ -34,9 +34,17 @@ Why mixins
     a new SDK helper must be decided on, never dropped silently.
 
 Why some things are omitted
-    WebSocket mode (`connect()` and the connection, connection-manager and connection-resource
-    classes) is a later piece of work: `DELIBERATELY_OMITTED` lists it, with the reason; nothing
-    there needs a mixin, and `tests/test_api_surface.py` expects exactly those differences.
+    WebSocket mode's connection and connection-manager classes (`ResponsesConnection`,
+    `AsyncRealtimeConnectionManager`, ...) are hand-written in `oxide/lib/_websocket` (they run
+    on oxide's transport): `DELIBERATELY_OMITTED` lists them, with the reason. A method using an
+    omitted name is dropped like any other and comes from the class's mixin (`connect`). The
+    connection's sub-resource classes (`ResponsesResponseResource`,
+    `RealtimeConversationItemResource`, ...) are generated as the SDK has them; they name the
+    connection classes in annotations only, which resolve to the hand-written classes through
+    imports under `if TYPE_CHECKING:` (`HAND_WRITTEN_TYPES`; the beta modules' are the `Beta*`
+    classes, imported under the SDK's names). No run-time import: the hand-written modules
+    import the generated ones at run time, and the generator refuses such a name used outside
+    an annotation.
 
 Package `__init__`s become lazy re-exports (module `__getattr__`, real imports under
 TYPE_CHECKING), as `oxide/types`' are, so `import oxide.resources` imports no resource module.
@@ -215,6 +223,16 @@ MIXINS: dict[tuple[str, str], str] = {
     ("openai.resources.uploads.uploads", "AsyncUploads"): f"{_M}.uploads:AsyncUploadsMixin",
     ("openai.resources.realtime.realtime", "Realtime"): f"{_M}.realtime:RealtimeMixin",
     ("openai.resources.realtime.realtime", "AsyncRealtime"): f"{_M}.realtime:AsyncRealtimeMixin",
+    ("openai.resources.beta.responses.responses", "Responses"): (
+        f"{_M}.beta_responses:ResponsesMixin"
+    ),
+    ("openai.resources.beta.responses.responses", "AsyncResponses"): (
+        f"{_M}.beta_responses:AsyncResponsesMixin"
+    ),
+    ("openai.resources.beta.realtime.realtime", "Realtime"): f"{_M}.beta_realtime:RealtimeMixin",
+    ("openai.resources.beta.realtime.realtime", "AsyncRealtime"): (
+        f"{_M}.beta_realtime:AsyncRealtimeMixin"
+    ),
 }
 
 # Module-level functions using unmirrored internals, imported from a hand-written module instead
@@ -227,40 +245,41 @@ HAND_WRITTEN_FUNCTIONS: dict[tuple[str, str], str] = {
     ),
 }
 
-# Left out on purpose (no mixin needed): SDK module -> {"Class" or "Class.method": reason}.
-WEBSOCKET = "WebSocket mode: issue 11"
+# Left out on purpose (no mixin needed): SDK module -> {"Class" or "Class.method": reason}. A
+# method using an omitted name is dropped and comes from the class's mixin (`connect`).
+WEBSOCKET = "WebSocket mode: hand-written in oxide/lib/_websocket"
 _WS_COMMON = ("Connection", "ConnectionManager")
 
 
-def _websocket_entries(prefix: str, resources: tuple[str, ...]) -> dict[str, str]:
-    """`connect` on `<prefix>` / `Async<prefix>`, the connection and manager classes and the
-    connection's sub-resource classes (`Base<prefix>ConnectionResource`, ...)."""
-    names: list[str] = [f"{prefix}.connect", f"Async{prefix}.connect"]
-    for kind in ("", "Async"):
-        names += [f"{kind}{prefix}{suffix}" for suffix in _WS_COMMON]
-        base = f"Base{kind}{prefix}ConnectionResource"
-        names.append(base)
-        names += [f"{kind}{resource}Resource" for resource in resources]
+def _websocket_entries(prefix: str) -> dict[str, str]:
+    """The connection and connection-manager classes (`<prefix>Connection`, ...), sync and async.
+    `connect` (a mixin's) and the connection's sub-resource classes (`Base<prefix>Connection
+    Resource`, `<prefix>SessionResource`, ...: generated) are not listed."""
+    names = [f"{kind}{prefix}{suffix}" for kind in ("", "Async") for suffix in _WS_COMMON]
     return dict.fromkeys(names, WEBSOCKET)
 
 
-_REALTIME_RESOURCES = (
-    "RealtimeSession",
-    "RealtimeResponse",
-    "RealtimeInputAudioBuffer",
-    "RealtimeConversation",
-    "RealtimeConversationItem",
-    "RealtimeOutputAudioBuffer",
-)
+_WS_MODULES = {
+    "openai.resources.responses.responses": ("Responses", "responses", ""),
+    "openai.resources.beta.responses.responses": ("Responses", "responses", "Beta"),
+    "openai.resources.realtime.realtime": ("Realtime", "realtime", ""),
+    "openai.resources.beta.realtime.realtime": ("Realtime", "realtime", "Beta"),
+}
 DELIBERATELY_OMITTED: dict[str, dict[str, str]] = {
-    "openai.resources.responses.responses": _websocket_entries("Responses", ("ResponsesResponse",)),
-    "openai.resources.beta.responses.responses": _websocket_entries(
-        "Responses", ("ResponsesResponse",)
-    ),
-    "openai.resources.realtime.realtime": _websocket_entries("Realtime", _REALTIME_RESOURCES),
-    "openai.resources.beta.realtime.realtime": _websocket_entries(
-        "Realtime", (*_REALTIME_RESOURCES, "RealtimeTranscriptionSession")
-    ),
+    module: _websocket_entries(prefix) for module, (prefix, _, _) in _WS_MODULES.items()
+}
+
+# Names of omitted classes that kept code uses in annotations only, imported from a hand-written
+# module under `if TYPE_CHECKING:` (never at run time: the hand-written module imports the
+# generated one at run time): SDK module -> {SDK name: "oxide.module:Class"}. The connection
+# classes, named by the connection-resource classes (`BaseResponsesConnectionResource.__init__
+# (self, connection: ResponsesConnection)`); the beta modules' are oxide's `Beta*` classes.
+HAND_WRITTEN_TYPES: dict[str, dict[str, str]] = {
+    module: {
+        f"{kind}{prefix}Connection": f"oxide.lib._websocket.{ws}:{kind}{beta}{prefix}Connection"
+        for kind in ("", "Async")
+    }
+    for module, (prefix, ws, beta) in _WS_MODULES.items()
 }
 
 
@@ -458,6 +477,33 @@ def uses(node: ast.AST, package: str) -> set[Use]:
     return found
 
 
+def has_future_annotations(m: SdkModule) -> bool:
+    return any(
+        isinstance(n, ast.ImportFrom)
+        and n.module == "__future__"
+        and any(a.name == "annotations" for a in n.names)
+        for n in m.tree.body
+    )
+
+
+def runtime_names(node: ast.AST) -> set[str]:
+    """Names a statement loads outside its annotations (which `from __future__ import
+    annotations` leaves unevaluated)."""
+    annotations: set[int] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.arg) and n.annotation is not None:
+            annotations.add(id(n.annotation))
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.returns is not None:
+            annotations.add(id(n.returns))
+        elif isinstance(n, ast.AnnAssign):
+            annotations.add(id(n.annotation))
+    return {
+        n.id
+        for n in walk_kept(node, annotations)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+
+
 @dataclass
 class Verdict:
     """Why a statement cannot be kept (empty: it can)."""
@@ -516,6 +562,13 @@ def judge(m: SdkModule, names: ModuleNames, node: ast.AST, where: str) -> Verdic
     verdict = Verdict()
     for use in uses(node, m.package):
         origin = use.origin or m.imports.get(use.local)
+        if origin is None and use.local in HAND_WRITTEN_TYPES.get(m.name, {}):
+            if not has_future_annotations(m) or use.local in runtime_names(node):
+                raise GenError(
+                    f"{m.name}: {where}: {use.local} is imported from a hand-written module for "
+                    "type checking only (HAND_WRITTEN_TYPES) but is used at run time"
+                )
+            continue
         if origin is None:
             if use.local in names.omitted:
                 verdict.omitted.append(use.local)
@@ -693,7 +746,7 @@ def plan_class(plan: ModulePlan, node: ast.ClassDef, omitted: dict[str, str]) ->
             for name, reason in verdict.unmirrored:
                 reasons.setdefault(reason, set()).add(name)
             for name in verdict.omitted:
-                reasons.setdefault(WEBSOCKET, set()).add(name)
+                reasons.setdefault(omitted.get(name, "deliberately omitted"), set()).add(name)
         if reasons:
             plan.drop_statements.extend(defs)
             first, last = statement_lines(defs[0])[0], statement_lines(defs[-1])[1]
@@ -784,9 +837,22 @@ def module_functions(module: str) -> set[str]:
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
+def module_classes(module: str) -> set[str]:
+    path = mixin_path(module)
+    if not path.exists():
+        return set()
+    return {n.name for n in ast.parse(path.read_text()).body if isinstance(n, ast.ClassDef)}
+
+
 def check_mixins(plans: list[ModulePlan]) -> list[str]:
-    """Problems with the mixins (missing files, classes, methods, or a def/async def mismatch)."""
+    """Problems with the mixins (missing files, classes, methods, or a def/async def mismatch)
+    and with the hand-written classes imported for type checking (HAND_WRITTEN_TYPES)."""
     problems = []
+    for module_name, types in sorted(HAND_WRITTEN_TYPES.items()):
+        for name, target in sorted(types.items()):
+            module, _, cls = target.partition(":")
+            if cls not in module_classes(module):
+                problems.append(f"{target}: missing class (for {module_name}.{name})")
     for plan in plans:
         for name, target in sorted(plan.functions.items()):
             module, _, function = target.partition(":")
@@ -981,6 +1047,13 @@ def render_module(plan: ModulePlan, version: str) -> str:
     for names in mixin_imports.values():
         used |= names
     extra: dict[str, set[str]] = {}
+    hand_written = HAND_WRITTEN_TYPES.get(m.name, {})
+    type_only = sorted(name for name in used if name in hand_written)
+    if type_only:
+        if "TYPE_CHECKING" in m.imports:
+            used.add("TYPE_CHECKING")
+        else:
+            extra.setdefault("typing", set()).add("TYPE_CHECKING")
     for name in sorted(needed):
         if name == "Timeout":
             extra.setdefault("openai._types", set()).add(name)
@@ -991,9 +1064,20 @@ def render_module(plan: ModulePlan, version: str) -> str:
         else:
             extra.setdefault("typing", set()).add(name)
     block = render_imports(m, used, extra)
+    out_package = m.out_name if m.is_package else m.out_name.rpartition(".")[0]
     for module, names in sorted(mixin_imports.items()):
-        dots, rest = relative(m.out_name if m.is_package else m.out_name.rpartition(".")[0], module)
+        dots, rest = relative(out_package, module)
         block += f"from {dots}{rest} import {', '.join(sorted(names))}\n"
+    if type_only:
+        # Hand-written classes the kept code names in annotations only (HAND_WRITTEN_TYPES).
+        by_module: dict[str, list[str]] = {}
+        for name in type_only:
+            module, _, cls = hand_written[name].partition(":")
+            by_module.setdefault(module, []).append(cls if cls == name else f"{cls} as {name}")
+        block += "\nif TYPE_CHECKING:\n"
+        for module, spelled in sorted(by_module.items()):
+            dots, rest = relative(out_package, module)
+            block += f"    from {dots}{rest} import {', '.join(spelled)}\n"
     return header(version, m.sdk_path) + "\n" + strip_type_ignores(block + body)
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Dict, List, Union, Iterable, Optional
+from typing import TYPE_CHECKING, Dict, List, Union, Iterable, Optional, cast
 from typing import Literal, overload
 from .... import _legacy_response
 from ...._types import Body, Omit, Query, Headers, NoneType, NotGiven, omit, not_given, Timeout
@@ -35,7 +35,12 @@ from .input_tokens import (
     AsyncInputTokensWithStreamingResponse,
 )
 from ...._streaming import Stream, AsyncStream
-from ....types.beta import response_create_params, response_compact_params, response_retrieve_params
+from ....types.beta import (
+    response_create_params,
+    response_compact_params,
+    response_retrieve_params,
+    beta_responses_client_event_param,
+)
 from ...._base_client import make_request_options
 from ....types.beta.beta_response import BetaResponse
 from ....types.beta.beta_tool_param import BetaToolParam
@@ -47,6 +52,14 @@ from ....types.beta.beta_response_prompt_param import BetaResponsePromptParam
 from ....types.beta.beta_response_stream_event import BetaResponseStreamEvent
 from ....types.beta.beta_response_input_item_param import BetaResponseInputItemParam
 from ....types.beta.beta_response_text_config_param import BetaResponseTextConfigParam
+from ....types.beta.beta_responses_client_event_param import BetaResponsesClientEventParam
+from ....lib._mixins.beta_responses import AsyncResponsesMixin, ResponsesMixin
+
+if TYPE_CHECKING:
+    from ....lib._websocket.responses import (
+        AsyncBetaResponsesConnection as AsyncResponsesConnection,
+        BetaResponsesConnection as ResponsesConnection,
+    )
 
 
 __all__ = ["Responses", "AsyncResponses"]
@@ -54,7 +67,7 @@ __all__ = ["Responses", "AsyncResponses"]
 log: logging.Logger = logging.getLogger(__name__)
 
 
-class Responses(SyncAPIResource):
+class Responses(ResponsesMixin, SyncAPIResource):
     @cached_property
     def input_items(self) -> InputItems:
         return InputItems(self._client)
@@ -2003,7 +2016,7 @@ class Responses(SyncAPIResource):
         )
 
 
-class AsyncResponses(AsyncAPIResource):
+class AsyncResponses(AsyncResponsesMixin, AsyncAPIResource):
     @cached_property
     def input_items(self) -> AsyncInputItems:
         return AsyncInputItems(self._client)
@@ -4066,3 +4079,453 @@ class AsyncResponsesWithStreamingResponse:
     @cached_property
     def input_tokens(self) -> AsyncInputTokensWithStreamingResponse:
         return AsyncInputTokensWithStreamingResponse(self._responses.input_tokens)
+
+
+class BaseResponsesConnectionResource:
+    def __init__(self, connection: ResponsesConnection) -> None:
+        self._connection = connection
+
+
+class ResponsesResponseResource(BaseResponsesConnectionResource):
+    def inject(self, *, input: Iterable[BetaResponseInputItemParam], response_id: str) -> None:
+        """
+        Injects input items into an active response over a WebSocket connection.
+        The items are validated and committed atomically. Currently, the server
+        accepts client-owned tool outputs that resume a waiting agent.
+        """
+        self._connection.send(
+            {"type": "response.inject", "input": input, "response_id": response_id}
+        )
+
+    def create(
+        self,
+        *,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[
+            Iterable[beta_responses_client_event_param.ResponseCreateContextManagement]
+        ]
+        | Omit = omit,
+        conversation: Optional[beta_responses_client_event_param.ResponseCreateConversation]
+        | Omit = omit,
+        include: Optional[List[BetaResponseIncludable]] | Omit = omit,
+        input: Union[str, BetaResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Dict[str, str]] | Omit = omit,
+        model: Union[
+            Literal[
+                "gpt-5.6-sol",
+                "gpt-5.6-terra",
+                "gpt-5.6-luna",
+                "gpt-5.5",
+                "gpt-5.5-2026-04-23",
+                "gpt-5.4",
+                "gpt-5.4-mini",
+                "gpt-5.4-nano",
+                "gpt-5.4-mini-2026-03-17",
+                "gpt-5.4-nano-2026-03-17",
+                "gpt-5.3-chat-latest",
+                "gpt-5.2",
+                "gpt-5.2-2025-12-11",
+                "gpt-5.2-chat-latest",
+                "gpt-5.2-pro",
+                "gpt-5.2-pro-2025-12-11",
+                "gpt-5.1",
+                "gpt-5.1-2025-11-13",
+                "gpt-5.1-codex",
+                "gpt-5.1-mini",
+                "gpt-5.1-chat-latest",
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-5-chat-latest",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "o4-mini",
+                "o4-mini-2025-04-16",
+                "o3",
+                "o3-2025-04-16",
+                "o3-mini",
+                "o3-mini-2025-01-31",
+                "o1",
+                "o1-2024-12-17",
+                "o1-preview",
+                "o1-preview-2024-09-12",
+                "o1-mini",
+                "o1-mini-2024-09-12",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-audio-preview",
+                "gpt-4o-audio-preview-2024-10-01",
+                "gpt-4o-audio-preview-2024-12-17",
+                "gpt-4o-audio-preview-2025-06-03",
+                "gpt-4o-mini-audio-preview",
+                "gpt-4o-mini-audio-preview-2024-12-17",
+                "gpt-4o-search-preview",
+                "gpt-4o-mini-search-preview",
+                "gpt-4o-search-preview-2025-03-11",
+                "gpt-4o-mini-search-preview-2025-03-11",
+                "chatgpt-4o-latest",
+                "codex-mini-latest",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0301",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+                "o1-pro",
+                "o1-pro-2025-03-19",
+                "o3-pro",
+                "o3-pro-2025-06-10",
+                "o3-deep-research",
+                "o3-deep-research-2025-06-26",
+                "o4-mini-deep-research",
+                "o4-mini-deep-research-2025-06-26",
+                "computer-use-preview",
+                "computer-use-preview-2025-03-11",
+                "gpt-5.5-pro",
+                "gpt-5.5-pro-2026-04-23",
+                "gpt-5-codex",
+                "gpt-5-pro",
+                "gpt-5-pro-2025-10-06",
+                "gpt-5.1-codex-max",
+                "gpt-daybreak-blue-latest",
+                "gpt-daybreak-red-latest",
+                "gpt-5.6-cyber",
+            ],
+            str,
+        ]
+        | Omit = omit,
+        moderation: Optional[beta_responses_client_event_param.ResponseCreateModeration]
+        | Omit = omit,
+        multi_agent: Optional[beta_responses_client_event_param.ResponseCreateMultiAgent]
+        | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[BetaResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: beta_responses_client_event_param.ResponseCreatePromptCacheOptions
+        | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[beta_responses_client_event_param.ResponseCreateReasoning]
+        | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[BetaServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[bool] | Omit = omit,
+        stream_id: str | Omit = omit,
+        stream_options: Optional[beta_responses_client_event_param.ResponseCreateStreamOptions]
+        | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: BetaResponseTextConfigParam | Omit = omit,
+        tool_choice: beta_responses_client_event_param.ResponseCreateToolChoice | Omit = omit,
+        tools: Iterable[BetaToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+    ) -> None:
+        """
+        Client event for creating a response over a persistent WebSocket connection.
+        This payload uses the same top-level fields as `POST /v1/responses`, plus
+        WebSocket-only envelope metadata.
+
+        Notes:
+        - `stream` is implicit over WebSocket and should not be sent.
+        - `background` is not supported over WebSocket.
+        - `stream_id` is WebSocket-only and is not part of `POST /v1/responses`.
+        """
+        self._connection.send(
+            cast(
+                BetaResponsesClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "response.create",
+                        "background": background,
+                        "context_management": context_management,
+                        "conversation": conversation,
+                        "include": include,
+                        "input": input,
+                        "instructions": instructions,
+                        "max_output_tokens": max_output_tokens,
+                        "max_tool_calls": max_tool_calls,
+                        "metadata": metadata,
+                        "model": model,
+                        "moderation": moderation,
+                        "multi_agent": multi_agent,
+                        "parallel_tool_calls": parallel_tool_calls,
+                        "previous_response_id": previous_response_id,
+                        "prompt": prompt,
+                        "prompt_cache_key": prompt_cache_key,
+                        "prompt_cache_options": prompt_cache_options,
+                        "prompt_cache_retention": prompt_cache_retention,
+                        "reasoning": reasoning,
+                        "safety_identifier": safety_identifier,
+                        "service_tier": service_tier,
+                        "store": store,
+                        "stream": stream,
+                        "stream_id": stream_id,
+                        "stream_options": stream_options,
+                        "temperature": temperature,
+                        "text": text,
+                        "tool_choice": tool_choice,
+                        "tools": tools,
+                        "top_logprobs": top_logprobs,
+                        "top_p": top_p,
+                        "truncation": truncation,
+                        "user": user,
+                    }
+                ),
+            )
+        )
+
+
+class BaseAsyncResponsesConnectionResource:
+    def __init__(self, connection: AsyncResponsesConnection) -> None:
+        self._connection = connection
+
+
+class AsyncResponsesResponseResource(BaseAsyncResponsesConnectionResource):
+    async def inject(
+        self, *, input: Iterable[BetaResponseInputItemParam], response_id: str
+    ) -> None:
+        """
+        Injects input items into an active response over a WebSocket connection.
+        The items are validated and committed atomically. Currently, the server
+        accepts client-owned tool outputs that resume a waiting agent.
+        """
+        await self._connection.send(
+            {"type": "response.inject", "input": input, "response_id": response_id}
+        )
+
+    async def create(
+        self,
+        *,
+        background: Optional[bool] | Omit = omit,
+        context_management: Optional[
+            Iterable[beta_responses_client_event_param.ResponseCreateContextManagement]
+        ]
+        | Omit = omit,
+        conversation: Optional[beta_responses_client_event_param.ResponseCreateConversation]
+        | Omit = omit,
+        include: Optional[List[BetaResponseIncludable]] | Omit = omit,
+        input: Union[str, BetaResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Dict[str, str]] | Omit = omit,
+        model: Union[
+            Literal[
+                "gpt-5.6-sol",
+                "gpt-5.6-terra",
+                "gpt-5.6-luna",
+                "gpt-5.5",
+                "gpt-5.5-2026-04-23",
+                "gpt-5.4",
+                "gpt-5.4-mini",
+                "gpt-5.4-nano",
+                "gpt-5.4-mini-2026-03-17",
+                "gpt-5.4-nano-2026-03-17",
+                "gpt-5.3-chat-latest",
+                "gpt-5.2",
+                "gpt-5.2-2025-12-11",
+                "gpt-5.2-chat-latest",
+                "gpt-5.2-pro",
+                "gpt-5.2-pro-2025-12-11",
+                "gpt-5.1",
+                "gpt-5.1-2025-11-13",
+                "gpt-5.1-codex",
+                "gpt-5.1-mini",
+                "gpt-5.1-chat-latest",
+                "gpt-5",
+                "gpt-5-mini",
+                "gpt-5-nano",
+                "gpt-5-2025-08-07",
+                "gpt-5-mini-2025-08-07",
+                "gpt-5-nano-2025-08-07",
+                "gpt-5-chat-latest",
+                "gpt-4.1",
+                "gpt-4.1-mini",
+                "gpt-4.1-nano",
+                "gpt-4.1-2025-04-14",
+                "gpt-4.1-mini-2025-04-14",
+                "gpt-4.1-nano-2025-04-14",
+                "o4-mini",
+                "o4-mini-2025-04-16",
+                "o3",
+                "o3-2025-04-16",
+                "o3-mini",
+                "o3-mini-2025-01-31",
+                "o1",
+                "o1-2024-12-17",
+                "o1-preview",
+                "o1-preview-2024-09-12",
+                "o1-mini",
+                "o1-mini-2024-09-12",
+                "gpt-4o",
+                "gpt-4o-2024-11-20",
+                "gpt-4o-2024-08-06",
+                "gpt-4o-2024-05-13",
+                "gpt-4o-audio-preview",
+                "gpt-4o-audio-preview-2024-10-01",
+                "gpt-4o-audio-preview-2024-12-17",
+                "gpt-4o-audio-preview-2025-06-03",
+                "gpt-4o-mini-audio-preview",
+                "gpt-4o-mini-audio-preview-2024-12-17",
+                "gpt-4o-search-preview",
+                "gpt-4o-mini-search-preview",
+                "gpt-4o-search-preview-2025-03-11",
+                "gpt-4o-mini-search-preview-2025-03-11",
+                "chatgpt-4o-latest",
+                "codex-mini-latest",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "gpt-4-turbo",
+                "gpt-4-turbo-2024-04-09",
+                "gpt-4-0125-preview",
+                "gpt-4-turbo-preview",
+                "gpt-4-1106-preview",
+                "gpt-4-vision-preview",
+                "gpt-4",
+                "gpt-4-0314",
+                "gpt-4-0613",
+                "gpt-4-32k",
+                "gpt-4-32k-0314",
+                "gpt-4-32k-0613",
+                "gpt-3.5-turbo",
+                "gpt-3.5-turbo-16k",
+                "gpt-3.5-turbo-0301",
+                "gpt-3.5-turbo-0613",
+                "gpt-3.5-turbo-1106",
+                "gpt-3.5-turbo-0125",
+                "gpt-3.5-turbo-16k-0613",
+                "o1-pro",
+                "o1-pro-2025-03-19",
+                "o3-pro",
+                "o3-pro-2025-06-10",
+                "o3-deep-research",
+                "o3-deep-research-2025-06-26",
+                "o4-mini-deep-research",
+                "o4-mini-deep-research-2025-06-26",
+                "computer-use-preview",
+                "computer-use-preview-2025-03-11",
+                "gpt-5.5-pro",
+                "gpt-5.5-pro-2026-04-23",
+                "gpt-5-codex",
+                "gpt-5-pro",
+                "gpt-5-pro-2025-10-06",
+                "gpt-5.1-codex-max",
+                "gpt-daybreak-blue-latest",
+                "gpt-daybreak-red-latest",
+                "gpt-5.6-cyber",
+            ],
+            str,
+        ]
+        | Omit = omit,
+        moderation: Optional[beta_responses_client_event_param.ResponseCreateModeration]
+        | Omit = omit,
+        multi_agent: Optional[beta_responses_client_event_param.ResponseCreateMultiAgent]
+        | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[BetaResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: beta_responses_client_event_param.ResponseCreatePromptCacheOptions
+        | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[beta_responses_client_event_param.ResponseCreateReasoning]
+        | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[BetaServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[bool] | Omit = omit,
+        stream_id: str | Omit = omit,
+        stream_options: Optional[beta_responses_client_event_param.ResponseCreateStreamOptions]
+        | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: BetaResponseTextConfigParam | Omit = omit,
+        tool_choice: beta_responses_client_event_param.ResponseCreateToolChoice | Omit = omit,
+        tools: Iterable[BetaToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+    ) -> None:
+        """
+        Client event for creating a response over a persistent WebSocket connection.
+        This payload uses the same top-level fields as `POST /v1/responses`, plus
+        WebSocket-only envelope metadata.
+
+        Notes:
+        - `stream` is implicit over WebSocket and should not be sent.
+        - `background` is not supported over WebSocket.
+        - `stream_id` is WebSocket-only and is not part of `POST /v1/responses`.
+        """
+        await self._connection.send(
+            cast(
+                BetaResponsesClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "response.create",
+                        "background": background,
+                        "context_management": context_management,
+                        "conversation": conversation,
+                        "include": include,
+                        "input": input,
+                        "instructions": instructions,
+                        "max_output_tokens": max_output_tokens,
+                        "max_tool_calls": max_tool_calls,
+                        "metadata": metadata,
+                        "model": model,
+                        "moderation": moderation,
+                        "multi_agent": multi_agent,
+                        "parallel_tool_calls": parallel_tool_calls,
+                        "previous_response_id": previous_response_id,
+                        "prompt": prompt,
+                        "prompt_cache_key": prompt_cache_key,
+                        "prompt_cache_options": prompt_cache_options,
+                        "prompt_cache_retention": prompt_cache_retention,
+                        "reasoning": reasoning,
+                        "safety_identifier": safety_identifier,
+                        "service_tier": service_tier,
+                        "store": store,
+                        "stream": stream,
+                        "stream_id": stream_id,
+                        "stream_options": stream_options,
+                        "temperature": temperature,
+                        "text": text,
+                        "tool_choice": tool_choice,
+                        "tools": tools,
+                        "top_logprobs": top_logprobs,
+                        "top_p": top_p,
+                        "truncation": truncation,
+                        "user": user,
+                    }
+                ),
+            )
+        )
