@@ -34,10 +34,14 @@ from ._exceptions import (
     OAuthError,
     OpenAIError,
     PermissionDeniedError,
+    PreviousResponseNotFoundError,
     RateLimitError,
+    ResponseInterruptedError,
     UnprocessableEntityError,
     WebSocketConnectionClosedError,
+    WebSocketMessageTooLargeError,
     WebSocketQueueFullError,
+    WebSocketServerError,
 )
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout, not_given, omit
@@ -104,8 +108,12 @@ __all__ = [
     "Timeout",
     "UnprocessableEntityError",
     "VERSION",
+    "PreviousResponseNotFoundError",
+    "ResponseInterruptedError",
     "WebSocketConnectionClosedError",
+    "WebSocketMessageTooLargeError",
     "WebSocketQueueFullError",
+    "WebSocketServerError",
     "__title__",
     "__version__",
     "function_tool",

@@ -268,7 +268,8 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
                 if self._error is not None:
                     raise self._error
                 return None
-            if self._waiter is not None:
+            if self._waiter is not None and not self._waiter.done():
+                # (A done waiter belongs to a cancelled reader whose cleanup has not run yet.)
                 raise RuntimeError(
                     "another task is already receiving on this WebSocket connection: "
                     "read it from one task (iterate once, or call recv() from one place)"
@@ -277,7 +278,8 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
             try:
                 await waiter
             finally:
-                self._waiter = None
+                if self._waiter is waiter:
+                    self._waiter = None
 
     async def _next_batch(self) -> list[bytes] | None:
         """Everything read so far (at least one message), or None after a normal close: the
