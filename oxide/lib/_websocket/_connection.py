@@ -47,8 +47,7 @@ from ..._exceptions import (
 from ..._json import encode_body
 from ..._models import decode
 from ..._send_queue import SendQueue
-from ..._types import Omit
-from ..._utils import maybe_transform
+from ..._types import NotGiven, Omit
 from ...types.websocket_reconnection import (
     ReconnectingEvent,
     ReconnectingOverrides,
@@ -86,10 +85,21 @@ def _never() -> bool:
     return False
 
 
+def _strip_sentinels(value: Any) -> Any:
+    if type(value) is dict:
+        return {
+            k: _strip_sentinels(v) for k, v in value.items() if not isinstance(v, (Omit, NotGiven))
+        }
+    if type(value) is list:
+        return [_strip_sentinels(v) for v in value]
+    return value
+
+
 def encode_event(event: object) -> bytes:
     """A client event as the JSON text it goes out as: an API object as its set fields, a dict
-    without its top-level `omit`s; refused like HTTP bodies (NaN, lone surrogates)."""
-    return encode_body(maybe_transform(event))
+    without its `omit`s at any depth (as the SDK's transform); refused like HTTP bodies (NaN,
+    lone surrogates)."""
+    return encode_body(_strip_sentinels(event))
 
 
 class _Handlers:

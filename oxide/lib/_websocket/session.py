@@ -74,8 +74,10 @@ class SessionTurn:
     def __init__(self, session: AsyncResponsesSession, params: dict[str, Any]) -> None:
         self._session = session
         self._params = params
+        defaults = session._defaults
         self._state = ResponseStreamState(
-            text_format=params.pop("text_format", None), input_tools=params.get("tools")
+            text_format=params.pop("text_format", defaults.get("text_format")),
+            input_tools=params.get("tools", defaults.get("tools")),
         )
         self._raw: AsyncIterator[Any] | None = None
         self._pending: list[Any] = []
@@ -92,7 +94,10 @@ class SessionTurn:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.close()
+        if exc_type is None:
+            await self.close()
+        else:
+            await self._abandon()
 
     def __aiter__(self) -> SessionTurn:
         return self
@@ -128,6 +133,14 @@ class SessionTurn:
     @property
     def response_id(self) -> str | None:
         return self._state.response_id
+
+    async def _abandon(self) -> None:
+        """Leaving on an exception (a cancelled task included): the rest of the turn is not
+        read; the session replaces the socket before its next turn."""
+        raw, self._raw = self._raw, None
+        self._done = True
+        if raw is not None:
+            await raw.aclose()  # type: ignore[attr-defined]
 
     async def close(self) -> None:
         """Read what is left of the turn (the socket carries one turn at a time)."""
@@ -248,9 +261,14 @@ class AsyncResponsesSession:
         """Send a turn (`responses.create` parameters) and return its `Response` (completed,
         failed or incomplete, as the HTTP call returns it)."""
         final: Response | None = None
-        async for event in self._turn(params):
-            if event.type in _TERMINAL:
-                final = event.response
+        turn = self._turn(params)
+        try:
+            async for event in turn:
+                if event.type in _TERMINAL:
+                    final = event.response
+        finally:
+            # At once, not when collected: the turn holds the session's lock.
+            await turn.aclose()  # type: ignore[attr-defined]
         assert final is not None  # `_turn` ends with a terminal event or raises
         return final
 
@@ -265,6 +283,7 @@ class AsyncResponsesSession:
         body.update((k, v) for k, v in params.items() if not isinstance(v, Omit))
         for key in _HTTP_ONLY:
             body.pop(key, None)
+        body.pop("text_format", None)
         if self._chain and "previous_response_id" not in body and self.previous_response_id:
             body["previous_response_id"] = self.previous_response_id
         return body

@@ -23,6 +23,14 @@ from ._events import (
 __all__ = ["ResponseStreamState"]
 
 
+def _fields(event: Any) -> dict[str, Any]:
+    """An event's fields for its helper event; WebSocket events also carry `stream_id` (the
+    lane), which the helper events, shared with HTTP streams, do not have."""
+    fields = msgspec.structs.asdict(event)
+    fields.pop("stream_id", None)
+    return fields
+
+
 class _Item:
     __slots__ = ("item", "texts", "arguments")
 
@@ -60,23 +68,19 @@ class ResponseStreamState:
         if kind == "response.output_text.delta":
             text = self._item(event.output_index).texts.setdefault(event.content_index, _Text())
             text.append(event.delta)
-            return [ResponseTextDeltaEvent(**msgspec.structs.asdict(event), snapshot=text())]
+            return [ResponseTextDeltaEvent(**_fields(event), snapshot=text())]
         if kind == "response.function_call_arguments.delta":
             args = self._item(event.output_index).arguments
             args.append(event.delta)
-            return [
-                ResponseFunctionCallArgumentsDeltaEvent(
-                    **msgspec.structs.asdict(event), snapshot=args()
-                )
-            ]
+            return [ResponseFunctionCallArgumentsDeltaEvent(**_fields(event), snapshot=args())]
         if kind == "response.output_text.done":
             parsed = validate_parsed(self._text_format, event.text) if self._rich else None
-            return [ResponseTextDoneEvent(**msgspec.structs.asdict(event), parsed=parsed)]
+            return [ResponseTextDoneEvent(**_fields(event), parsed=parsed)]
         if kind == "response.function_call_arguments.done":
             entry = self._items.get(event.output_index)
             item = entry.item if entry is not None else None
             name = event.name or getattr(item, "name", None)
-            fields = msgspec.structs.asdict(event)
+            fields = _fields(event)
             if name and not event.name:
                 fields["name"] = name
             parsed = (
