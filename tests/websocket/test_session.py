@@ -101,7 +101,7 @@ async def test_stream_gives_helper_events(client: oxide.AsyncOpenAI) -> None:
         assert snapshot == final.output_text
         # Leaving a turn early reads the rest of it: the next turn starts clean.
         async with session.stream(input="abandon me") as turn:
-            async for event in turn:
+            async for _event in turn:
                 break
         after = await session.create(input="next")
         assert after.previous_response_id == turn.response_id
