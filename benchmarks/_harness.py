@@ -281,6 +281,7 @@ class Bench:
         quick: bool = False,
         clients: tuple[str, ...] = CLIENTS,
         round_timeout: float = 300.0,
+        ws_costs: tuple[float, float, float] = (20.0, 50.0, 5.0),
     ) -> None:
         self.quick = quick
         self.clients = tuple(c for c in CLIENTS if c in clients)
@@ -291,6 +292,10 @@ class Bench:
         self.results: dict[str, ScenarioResult] = {}
         self.imports: dict[str, Any] | None = None
         self.memory: dict[str, Any] | None = None
+        # The Responses WebSocket-mode scenarios (`_ws_bench.WsBench`, made on first use) and
+        # the realistic server costs they use: latency, setup, state load (ms).
+        self.ws: Any = None
+        self.ws_costs = ws_costs
         self.server: subprocess.Popen[bytes] | None = None
         self.base = ""
         self.workers: dict[str, WorkerProc] = {}
@@ -357,6 +362,8 @@ class Bench:
             return orjson.loads(resp.read())
 
     def close(self) -> None:
+        if self.ws is not None:
+            self.ws.close()
         for w in self.workers.values():
             w.close()
         self.workers.clear()
@@ -629,6 +636,8 @@ class Bench:
                             "met": v <= MEMORY_TARGET,
                         }
                     )
+        if self.ws is not None:
+            rows.extend(self.ws.targets())
         return rows
 
     def summary(self, command: str = "") -> dict[str, Any]:
@@ -689,6 +698,7 @@ class Bench:
             },
             "imports": self.imports,
             "memory": self.memory,
+            "websocket": self.ws.summary() if self.ws is not None else None,
             "targets": self.targets(),
         }
 

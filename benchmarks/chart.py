@@ -454,6 +454,7 @@ def markdown(summary: dict[str, Any]) -> str:
                     else "(same objects as openai async) | |"
                 )
             )
+    out.extend(_websocket_markdown(summary))
     targets = summary.get("targets") or []
     if targets:
         out.append("")
@@ -473,6 +474,98 @@ def markdown(summary: dict[str, Any]) -> str:
         out.append("")
         out.append(f"Note: {note}")
     return "\n".join(out) + "\n"
+
+
+def _websocket_markdown(summary: dict[str, Any]) -> list[str]:
+    """The Responses WebSocket-mode tables (`_ws_bench.py`), if that part ran."""
+    ws = summary.get("websocket")
+    if not ws or not ws.get("scenarios"):
+        return []
+    sc = ws["scenarios"]
+
+    def costs(route: str) -> str:
+        c = ws["costs_ms"].get(route, {})
+        if not any(c.values()):
+            return "no costs"
+        return (
+            f"latency {c['latency_ms']:g} ms, setup {c['setup_ms']:g} ms, "
+            f"state load {c['state_ms']:g} ms"
+        )
+
+    def cell(name: str, mode: str, key: str, spec: str) -> str:
+        d = sc.get(name, {}).get("modes", {}).get(mode)
+        if d is None:
+            return ""
+        if "skip" in d:
+            return "skipped"
+        if "error" in d:
+            return "error"
+        v = d.get(key)
+        return "–" if v is None else format(v, spec)
+
+    out = [
+        "",
+        f"**Responses WebSocket mode vs HTTP**: a {ws['turns']}-turn tool loop chained with "
+        f"`previous_response_id` (requests {ws['request_bytes'][0]:,}-{ws['request_bytes'][1]:,} B: "
+        f"model, instructions, 3 tools, one input item; answers: a {ws['response_bytes'][0]:,} B "
+        f"Response, or {'/'.join(map(str, ws['events_per_turn']))} events when streamed). "
+        f"Server costs: `ws_loop` / `ws_agents` {costs('loop')}; `*_real` {costs('loopreal')}. "
+        "CPU is the client's per turn; × = median of per-round ratios to oxide's HTTP call "
+        "(non-streaming / streaming).",
+        "",
+        "| client | CPU µs/turn | × HTTP | × HTTP stream | wall ms/task | CPU µs/turn (real) "
+        "| wall ms/task (real) | × HTTP wall (real) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    modes: list[str] = []
+    for name in ("ws_loop", "ws_loop_real"):
+        for m in sc.get(name, {}).get("modes", {}):
+            if m not in modes:
+                modes.append(m)
+    for m in modes:
+        d = sc.get("ws_loop", {}).get("modes", {}).get(m) or sc["ws_loop_real"]["modes"][m]
+        out.append(
+            f"| {d['label']} | {cell('ws_loop', m, 'cpu_us_per_turn', ',.0f')} "
+            f"| {cell('ws_loop', m, 'ratio_cpu_http', '.2f')} "
+            f"| {cell('ws_loop', m, 'ratio_cpu_http_stream', '.2f')} "
+            f"| {cell('ws_loop', m, 'wall_ms_per_task', ',.1f')} "
+            f"| {cell('ws_loop_real', m, 'cpu_us_per_turn', ',.0f')} "
+            f"| {cell('ws_loop_real', m, 'wall_ms_per_task', ',.0f')} "
+            f"| {cell('ws_loop_real', m, 'ratio_wall_http', '.2f')} |"
+        )
+    agents = [n for n in ("ws_agents", "ws_agents_real") if n in sc]
+    if agents:
+        out += [
+            "",
+            f"**{ws['agents']} concurrent agent loops** ({ws['turns']} turns each) on one client: "
+            f"HTTP (one `AsyncOpenAI`, its connection pool) vs a session pool of "
+            f"{ws['pool_size']} sockets (and of {ws['agents']}); wall time for all of them:",
+            "",
+            "| client | wall s | CPU µs/turn | × HTTP CPU | wall s (real) | CPU µs/turn (real) "
+            "| × HTTP wall (real) |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        modes = []
+        for name in agents:
+            for m in sc[name]["modes"]:
+                if m not in modes:
+                    modes.append(m)
+        for m in modes:
+            d = sc.get("ws_agents", {}).get("modes", {}).get(m) or sc["ws_agents_real"]["modes"][m]
+            out.append(
+                f"| {d['label']} | {cell('ws_agents', m, 'wall_s_per_batch', '.2f')} "
+                f"| {cell('ws_agents', m, 'cpu_us_per_turn', ',.0f')} "
+                f"| {cell('ws_agents', m, 'ratio_cpu_http', '.2f')} "
+                f"| {cell('ws_agents_real', m, 'wall_s_per_batch', '.2f')} "
+                f"| {cell('ws_agents_real', m, 'cpu_us_per_turn', ',.0f')} "
+                f"| {cell('ws_agents_real', m, 'ratio_wall_http', '.2f')} |"
+            )
+    skipped = {
+        d["label"]: d["skip"] for s in sc.values() for d in s["modes"].values() if "skip" in d
+    }
+    for label, reason in skipped.items():
+        out += ["", f"Skipped: {label}: {reason}."]
+    return out
 
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"

@@ -9,6 +9,8 @@ Options:
     --bench-quick            fewer rounds and calls (a smoke run, ~1/3 of the time)
     --bench-clients a,b,...  only these clients (the two floors are always run)
     --bench-summary PATH     where the summary JSON goes (default benchmarks/results/summary.json)
+    --bench-ws-costs L,S,T   the realistic server costs of the WebSocket-mode scenarios, in ms:
+                             latency, connection setup, state load (default 20,50,5)
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=str(HERE / "results" / "summary.json"),
         help="summary JSON path (ratios, samples, targets)",
     )
+    group.addoption(
+        "--bench-ws-costs",
+        default="20,50,5",
+        help="WebSocket-mode scenarios' realistic server costs in ms: latency,setup,state_load",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,7 +75,13 @@ def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
     unknown = set(wanted) - set(CLIENTS)
     if unknown:
         raise pytest.UsageError(f"unknown --bench-clients: {sorted(unknown)}")
-    _bench = Bench(quick=config.getoption("--bench-quick"), clients=wanted)
+    try:
+        lat, setup, state = (float(v) for v in config.getoption("--bench-ws-costs").split(","))
+    except ValueError as exc:
+        raise pytest.UsageError("--bench-ws-costs takes three numbers: L,S,T (ms)") from exc
+    _bench = Bench(
+        quick=config.getoption("--bench-quick"), clients=wanted, ws_costs=(lat, setup, state)
+    )
     try:
         yield _bench
     finally:
@@ -76,7 +89,7 @@ def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if _bench is None or not (_bench.results or _bench.imports or _bench.memory):
+    if _bench is None or not (_bench.results or _bench.imports or _bench.memory or _bench.ws):
         return
     command = "python -m pytest " + " ".join(
         shlex.quote(a) for a in session.config.invocation_params.args
@@ -141,6 +154,27 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
                 f" {v['client_rss_bytes'] / 1024:6.0f} KiB RSS"
                 + (f"   per held completion {held:8.0f} B" if held is not None else "")
             )
+    ws = summary.get("websocket")
+    if ws:
+        tr.write_line("")
+        tr.write_line(
+            "Responses WebSocket mode (CPU us per turn; wall per task / per 200-task batch):"
+        )
+        for name, s in ws["scenarios"].items():
+            for mode, d in s["modes"].items():
+                if "skip" in d or "error" in d:
+                    tr.write_line(f"  {name:<15} {mode:<18} {'skip' if 'skip' in d else 'ERROR'}")
+                    continue
+                wall = (
+                    f"{d['wall_ms_per_task']:8.1f} ms/task"
+                    if "wall_ms_per_task" in d
+                    else f"{d['wall_s_per_batch']:8.2f} s/batch"
+                )
+                tr.write_line(
+                    f"  {name:<15} {mode:<18} CPU {d['cpu_us_per_turn']:7.0f} us/turn"
+                    f" x{_fmt(d.get('ratio_cpu_http'))} http x{_fmt(d.get('ratio_cpu_http_stream'))}"
+                    f" stream   wall {wall}"
+                )
     tr.write_line("")
     for row in summary["targets"]:
         status = row.get("status") or ("met" if row.get("met") else "MISSED")

@@ -17,28 +17,61 @@ is pointed at `http://127.0.0.1:<port>/<route>/v1` and nothing per call selects 
     /respstream/v1/responses        responses_stream.sse (100 events)
     /embf/v1/embeddings             embeddings_float.response.json
     /emb64/v1/embeddings            embeddings_base64.response.json
+    /loop/v1/responses              the 20-turn Responses tool loop (`_ws_fixtures.py`): answer
+    /loopreal/v1/responses          k+1 for previous_response_id = answer k's id, by POST (JSON;
+                                    SSE with "stream": true) or GET `Upgrade: websocket`
+                                    (Responses WebSocket mode); each route has its own costs
     GET /__stats                    per-route request counts and body sizes, the server's CPU time
+    GET /__costs?route=R&latency_ms=&setup_ms=&state_ms=   set (and return) a loop route's costs
 
 JSON answers carry `Content-Length`; event streams are `Transfer-Encoding: chunked` with one HTTP
 chunk per SSE event, as the real API sends them (all written at once: the server never waits).
 Headers are the ones the real API sends (request id, rate limits, processing time), fixed values.
 The process pins itself to `--cpu` (Linux `sched_setaffinity`) so it does not compete with the
 client for a core.
+
+The tool-loop routes model what a real server costs, in milliseconds, per route (all zero unless
+set with `--costs loopreal=20,50,5` or `GET /__costs`); the answer is written once they elapsed
+(`loop.call_later`, so the server's CPU stays idle meanwhile):
+
+* `latency`: every answer (an HTTP response; over WebSocket, the first event of each turn);
+* `setup`: once per TCP connection, on its first request (a TLS handshake): a new keep-alive
+  HTTP connection pays it on its first call, a WebSocket before its `101`;
+* `state`: loading a stored response to continue from. HTTP pays it on every request with a
+  `previous_response_id`; a WebSocket only when that id is not the last response of the same
+  connection (the server keeps it in the connection's memory, as the real WebSocket mode).
+
+WebSocket mode: the upgrade is answered with a `101`; each `response.create` text frame gets the
+turn's events as pre-encoded text frames, all written at once; pings get pongs, a close gets its
+close echoed. A `response.create` while a turn is in flight, or one continuing from an unknown id,
+gets an `error` event (`response_already_in_flight`, `previous_response_not_found`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import hashlib
 import os
 import signal
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import orjson
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from _ws_fixtures import Loop, ws_frame  # noqa: E402
+from _ws_fixtures import build as build_loop  # noqa: E402
+
+FIXTURES = HERE / "fixtures"
+LOOP_ROUTES = (b"loop", b"loopreal")
+_WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
 _HEADERS_COMMON = (
     b"date: Thu, 01 Jan 2026 00:00:00 GMT\r\n"
@@ -156,17 +189,124 @@ class Stats:
         )  # fmt: skip
 
 
-class HTTPProtocol(asyncio.Protocol):
-    __slots__ = ("routes", "stats", "transport", "buf", "need", "head", "chunked")
+class Costs:
+    """A loop route's simulated server costs, in seconds (see the module docstring)."""
 
-    def __init__(self, routes: dict[bytes, tuple[bytes, list[bytes]]], stats: Stats) -> None:
+    __slots__ = ("latency", "setup", "state")
+
+    def __init__(self, latency: float = 0.0, setup: float = 0.0, state: float = 0.0) -> None:
+        self.latency, self.setup, self.state = latency, setup, state
+
+    def as_ms(self) -> dict[str, float]:
+        return {
+            "latency_ms": self.latency * 1e3,
+            "setup_ms": self.setup * 1e3,
+            "state_ms": self.state * 1e3,
+        }
+
+
+class LoopAnswers:
+    """The tool loop's answers, pre-encoded: per turn the JSON response, the SSE response and
+    the WebSocket frames; plus each loop route's costs."""
+
+    def __init__(self, loop: Loop | None = None) -> None:
+        loop = loop or build_loop()
+        self.index = loop.index
+        self.json = [json_answer(orjson.dumps(f)) for f in loop.finals]
+        self.sse = [sse_answer(loop.sse(k)) for k in range(len(loop.finals))]
+        self.frames = [b"".join(ws_frame(orjson.dumps(e)) for e in evs) for evs in loop.events]
+        self.ids = loop.ids
+        self.costs = {route: Costs() for route in LOOP_ROUTES}
+
+    def turn(self, prev: object) -> int:
+        """The turn that continues from `prev`; -1 for an unknown id."""
+        if prev is None:
+            return 0
+        k = self.index.get(prev) if isinstance(prev, str) else None
+        return -1 if k is None or k + 1 >= len(self.ids) else k + 1
+
+    def configure(self, query: bytes) -> bytes:
+        q = parse_qs(query.decode())
+        route = q.get("route", [""])[0].encode()
+        if route in self.costs:
+            c = self.costs[route]
+            for key, attr in (
+                ("latency_ms", "latency"),
+                ("setup_ms", "setup"),
+                ("state_ms", "state"),
+            ):
+                if key in q:
+                    setattr(c, attr, float(q[key][0]) / 1e3)
+        body = orjson.dumps({r.decode(): c.as_ms() for r, c in self.costs.items()})
+        return (
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+            + b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )  # fmt: skip
+
+
+def _error_answer(status: int, code: str, message: str) -> bytes:
+    body = orjson.dumps(
+        {
+            "error": {
+                "message": message,
+                "type": "invalid_request_error",
+                "param": None,
+                "code": code,
+            }
+        }
+    )
+    return (
+        b"HTTP/1.1 %d Bad Request\r\ncontent-type: application/json\r\n" % status
+        + b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )  # fmt: skip
+
+
+def _error_frame(code: str, message: str) -> bytes:
+    return ws_frame(
+        orjson.dumps(
+            {
+                "type": "error",
+                "status": 400,
+                "error": {"type": "invalid_request_error", "code": code, "message": message},
+            }
+        )
+    )
+
+
+def _unmask(payload: bytes, mask: bytes) -> bytes:
+    """XOR with the 4-byte client mask, as one big-integer operation (C speed)."""
+    n = len(payload)
+    if not n:
+        return b""
+    key = (mask * (n // 4 + 1))[:n]
+    return (int.from_bytes(payload, "little") ^ int.from_bytes(key, "little")).to_bytes(n, "little")
+
+
+class HTTPProtocol(asyncio.Protocol):
+    __slots__ = (
+        "routes", "stats", "loop_answers", "transport", "buf", "need", "head", "chunked",
+        "fresh", "ws_route", "ws_last", "ws_busy", "ws_frags",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        routes: dict[bytes, tuple[bytes, list[bytes]]],
+        stats: Stats,
+        loop_answers: LoopAnswers | None = None,
+    ) -> None:
         self.routes = routes
         self.stats = stats
+        self.loop_answers = loop_answers or LoopAnswers()
         self.transport: asyncio.Transport | None = None
         self.buf = bytearray()
         self.need = -1  # body bytes still expected for the current request, -1: in headers
         self.head: bytes = b""
         self.chunked = False
+        self.fresh = True  # no request yet on this connection: the next one pays `setup`
+        self.ws_route: bytes | None = None  # set once upgraded to a WebSocket
+        self.ws_last: str | None = None  # the connection's memory: its last response id
+        self.ws_busy = False
+        self.ws_frags = bytearray()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -175,6 +315,9 @@ class HTTPProtocol(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         buf = self.buf
         buf += data
+        if self.ws_route is not None:
+            self._ws_frames()
+            return
         while True:
             if self.need < 0:
                 end = buf.find(b"\r\n\r\n")
@@ -201,6 +344,10 @@ class HTTPProtocol(asyncio.Protocol):
                 del buf[: self.need]
             self.need = -1
             self._answer(self.head, body)
+            if self.ws_route is not None:
+                if buf:
+                    self._ws_frames()
+                return
 
     @staticmethod
     def _dechunk(buf: bytearray) -> bytes | None:
@@ -233,6 +380,10 @@ class HTTPProtocol(asyncio.Protocol):
         route = path[1:slash] if slash > 0 else path[1:]
         transport = self.transport
         assert transport is not None
+        fresh, self.fresh = self.fresh, False
+        if route in LOOP_ROUTES and path[slash:] == b"/v1/responses":
+            self._loop_request(route, head, body, fresh)
+            return
         entry = self.routes.get(route)
         if entry is not None and path[slash:] == entry[0]:
             answers = entry[1]
@@ -246,18 +397,145 @@ class HTTPProtocol(asyncio.Protocol):
             transport.write(answer)
         elif path == b"/__stats":
             transport.write(self.stats.answer())
+        elif path == b"/__costs":
+            transport.write(self.loop_answers.configure(parts[1][q + 1 :] if q >= 0 else b""))
         else:
             transport.write(not_found(path))
         if b"\r\nconnection: close" in head.lower():
             transport.close()
 
+    # -- the tool loop: HTTP and WebSocket --------------------------------------------------
 
-async def serve(host: str, port: int) -> None:
+    def _later(self, delay: float, data: bytes, close: bool = False) -> None:
+        """Write `data` after `delay` seconds (at once when 0)."""
+        if delay > 0:
+            asyncio.get_running_loop().call_later(delay, self._write, data, close)
+        else:
+            self._write(data, close)
+
+    def _write(self, data: bytes, close: bool = False) -> None:
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        transport.write(data)
+        if close:
+            transport.close()
+
+    def _loop_request(self, route: bytes, head: bytes, body: bytes, fresh: bool) -> None:
+        answers = self.loop_answers
+        costs = answers.costs[route]
+        lower = head.lower()
+        setup = costs.setup if fresh else 0.0
+        close = b"\r\nconnection: close" in lower
+        if head.startswith(b"GET ") and b"\r\nupgrade: websocket" in lower:
+            pos = lower.find(b"\r\nsec-websocket-key:")
+            stop = head.find(b"\r\n", pos + 2)
+            key = head[pos + 20 : stop if stop >= 0 else None].strip()
+            accept = base64.b64encode(hashlib.sha1(key + _WS_GUID).digest())
+            self.ws_route = route
+            self.stats.add(route.decode() + " ws connect", 0)
+            self._later(
+                setup,
+                b"HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n"
+                b"connection: Upgrade\r\nsec-websocket-accept: " + accept + b"\r\n"
+                + b"x-request-id: req_5f1c3e0d9b8a47e6a2c4b1d0e9f8a7b6\r\n\r\n",
+            )  # fmt: skip
+            return
+        req = orjson.loads(body)
+        prev = req.get("previous_response_id")
+        k = answers.turn(prev)
+        self.stats.add(route.decode() + " http", len(body))
+        if k < 0:
+            self._later(
+                setup, _error_answer(400, "previous_response_not_found", f"{prev!r}"), close
+            )
+            return
+        state = costs.state if prev is not None else 0.0
+        answer = answers.sse[k] if req.get("stream") else answers.json[k]
+        self._later(setup + costs.latency + state, answer, close)
+
+    def _ws_frames(self) -> None:
+        buf = self.buf
+        while len(buf) >= 2:
+            b0, b1 = buf[0], buf[1]
+            n = b1 & 0x7F
+            pos = 2
+            if n == 126:
+                if len(buf) < 4:
+                    return
+                n = int.from_bytes(buf[2:4], "big")
+                pos = 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return
+                n = int.from_bytes(buf[2:10], "big")
+                pos = 10
+            masked = b1 & 0x80
+            if len(buf) < pos + (4 if masked else 0) + n:
+                return
+            if masked:
+                mask = bytes(buf[pos : pos + 4])
+                pos += 4
+                payload = _unmask(bytes(buf[pos : pos + n]), mask)
+            else:
+                payload = bytes(buf[pos : pos + n])
+            del buf[: pos + n]
+            opcode = b0 & 0x0F
+            if opcode == 0x9:  # ping
+                self._write(ws_frame(payload, 0xA))
+            elif opcode == 0x8:  # close: echo it, then close the TCP connection
+                self._write(ws_frame(payload[:2], 0x8), close=True)
+                return
+            elif opcode in (0x1, 0x2, 0x0):
+                self.ws_frags += payload
+                if b0 & 0x80:
+                    message, self.ws_frags = bytes(self.ws_frags), bytearray()
+                    self._ws_message(message)
+
+    def _ws_message(self, data: bytes) -> None:
+        answers = self.loop_answers
+        route = self.ws_route
+        assert route is not None
+        self.stats.add(route.decode() + " ws", len(data))
+        event = orjson.loads(data)
+        if event.get("type") != "response.create":
+            self._write(_error_frame("invalid_value", "expected response.create"))
+            return
+        if self.ws_busy:
+            self._write(_error_frame("response_already_in_flight", "a response is in flight"))
+            return
+        prev = event.get("previous_response_id")
+        k = answers.turn(prev)
+        if k < 0:
+            self._write(_error_frame("previous_response_not_found", f"{prev!r}"))
+            return
+        costs = answers.costs[route]
+        state = costs.state if prev is not None and prev != self.ws_last else 0.0
+        self.ws_busy = True
+        delay = costs.latency + state
+        if delay > 0:
+            asyncio.get_running_loop().call_later(delay, self._ws_answer, k)
+        else:
+            self._ws_answer(k)
+
+    def _ws_answer(self, k: int) -> None:
+        self.ws_busy = False
+        self.ws_last = self.loop_answers.ids[k]
+        self._write(self.loop_answers.frames[k])
+
+
+async def serve(host: str, port: int, costs: dict[bytes, Costs] | None = None) -> None:
     routes = load_routes()
     stats = Stats()
+    loop_answers = LoopAnswers()
+    loop_answers.costs.update(costs or {})
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
-        lambda: HTTPProtocol(routes, stats), host, port, backlog=4096, reuse_address=True
+        lambda: HTTPProtocol(routes, stats, loop_answers),
+        host,
+        port,
+        backlog=4096,
+        reuse_address=True,
     )
     bound = server.sockets[0].getsockname()[1]
     sys.stdout.write(f"READY {bound}\n")
@@ -288,14 +566,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--cpu", type=int, default=None, help="pin to this CPU (Linux)")
+    parser.add_argument(
+        "--costs",
+        action="append",
+        default=[],
+        metavar="ROUTE=LATENCY,SETUP,STATE",
+        help="a tool-loop route's costs in ms, e.g. loopreal=20,50,5 (default: all zero)",
+    )
     args = parser.parse_args(argv)
+    costs = {}
+    for spec in args.costs:
+        route, _, values = spec.partition("=")
+        if route.encode() not in LOOP_ROUTES:
+            parser.error(f"--costs: no loop route {route!r} (routes: loop, loopreal)")
+        lat, setup, state = (float(v) / 1e3 for v in values.split(","))
+        costs[route.encode()] = Costs(lat, setup, state)
     if args.cpu is not None and hasattr(os, "sched_setaffinity"):
         try:
             os.sched_setaffinity(0, {args.cpu})
         except OSError as exc:
             print(f"server: could not pin to CPU {args.cpu}: {exc}", file=sys.stderr)
     _die_with_parent()
-    asyncio.run(serve(args.host, args.port))
+    asyncio.run(serve(args.host, args.port, costs))
     return 0
 
 
