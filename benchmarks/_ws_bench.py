@@ -73,6 +73,7 @@ class WsScenario:
     rounds: int
     warmup: int
     round_s: float  # each mode's round is sized to about this long (wall)
+    procs: int = 1  # processes per mode, used in turn (see `WsBench`)
 
 
 _LOOP_MODES = tuple(m for m in MODES if m != "oxide-ws-pool-200")
@@ -83,11 +84,11 @@ WS_SCENARIOS: dict[str, WsScenario] = {
     s.name: s
     for s in (
         WsScenario("ws_loop", "20-turn tool loop, server costs zero", "loop", 1, _LOOP_MODES,
-                   n=12, rounds=10, warmup=2, round_s=0.08),
+                   n=12, rounds=12, warmup=2, round_s=0.08, procs=3),
         WsScenario("ws_loop_real", "20-turn tool loop, realistic server costs", "loopreal", 1,
                    _REAL_MODES, n=1, rounds=5, warmup=1, round_s=0.0),
         WsScenario("ws_agents", f"{AGENTS} concurrent loops, server costs zero", "loop", AGENTS,
-                   _AGENT_MODES, n=1, rounds=4, warmup=1, round_s=0.0),
+                   _AGENT_MODES, n=1, rounds=4, warmup=1, round_s=0.0, procs=2),
         WsScenario("ws_agents_real", f"{AGENTS} concurrent loops, realistic server costs",
                    "loopreal", AGENTS, (*_AGENT_MODES, "oxide-ws-pool-200"), n=1, rounds=3,
                    warmup=1, round_s=0.0),
@@ -98,11 +99,13 @@ WS_SCENARIOS: dict[str, WsScenario] = {
 class ModeProc(WorkerProc):
     """A `_ws_worker.py` process (the harness's pipe protocol, another script)."""
 
-    def __init__(self, mode: str, base: str, cpu: int | None, timeout: float) -> None:
+    def __init__(self, mode: str, base: str, cpu: int | None, timeout: float, index: int) -> None:
         self.kind = mode
         self.timeout = timeout
         env = dict(os.environ)
         env.pop("OXIDE_NO_EXTENSIONS", None)
+        # Process k of every mode gets the same hash seed (see WsBench).
+        env["PYTHONHASHSEED"] = str(index + 1)
         cmd = [sys.executable, str(HERE / "_ws_worker.py"), "--mode", mode, "--base", base]
         if cpu is not None:
             cmd += ["--cpu", str(cpu)]
@@ -154,19 +157,26 @@ class WsResult:
 
 
 class WsBench:
-    """The WebSocket-mode scenarios of one benchmark session (kept on `Bench.ws`)."""
+    """The WebSocket-mode scenarios of one benchmark session (kept on `Bench.ws`).
+
+    A scenario with `procs=K` runs each mode in K processes and round r in process r % K, with
+    `PYTHONHASHSEED` k+1 for process k of every mode: how fast one process runs this code
+    depends on its hash seed and memory layout by up to ±15 % (the same mode measured 290-380 µs
+    per turn in fresh processes on the development machine), a bias that interleaving does not
+    remove. Using several processes per mode averages it out, and ratios are paired between
+    processes with the same seed. Warm-up rounds are per process (`warmup` x K)."""
 
     def __init__(self, bench: Bench, real_costs: tuple[float, float, float] = REAL_COSTS) -> None:
         self.bench = bench
         self.real_costs = real_costs
-        self.workers: dict[str, ModeProc] = {}
-        self.info: dict[str, Any] = {}
+        self.workers: dict[tuple[str, int], ModeProc] = {}
+        self.info: dict[str, Any] = {}  # mode -> the first process's ready message (or error)
         self.results: dict[str, WsResult] = {}
         self.costs: dict[str, dict[str, float]] = {}
 
     # -- processes and server ---------------------------------------------------------------
 
-    def _start(self, modes: tuple[str, ...]) -> None:
+    def _start(self, modes: tuple[str, ...], procs: int) -> None:
         bench = self.bench
         if not self.costs:
             bench.start_server()
@@ -175,17 +185,19 @@ class WsBench:
                 with urllib.request.urlopen(f"{bench.base}/__costs?{q}", timeout=10) as resp:
                     self.costs = orjson.loads(resp.read())
         new = {
-            m: ModeProc(m, bench.base, bench.client_cpu, bench.round_timeout)
+            (m, k): ModeProc(m, bench.base, bench.client_cpu, bench.round_timeout, k)
             for m in modes
-            if m not in self.workers and m not in self.info
+            for k in range(procs)
+            if (m, k) not in self.workers and "error" not in self.info.get(m, {})
         }
-        for mode, proc in new.items():
+        for (mode, k), proc in new.items():
             info = proc.read(timeout=120)
-            self.info[mode] = info
+            if "error" in info or mode not in self.info:
+                self.info[mode] = info
             if "error" in info:
                 proc.kill()
                 continue
-            self.workers[mode] = proc
+            self.workers[(mode, k)] = proc
             if mode.startswith("oxide") and info.get("speedups") != "c":
                 bench.notes.append(
                     f"{mode}: oxide speedups are {info.get('speedups')!r}, expected 'c'"
@@ -202,7 +214,7 @@ class WsBench:
         if name in self.results:
             return self.results[name]
         sc = WS_SCENARIOS[name]
-        self._start(sc.modes)
+        self._start(sc.modes, sc.procs)
         quick = self.bench.quick
         rounds = max(2, sc.rounds // 2) if quick else sc.rounds
         budget = sc.round_s * (0.5 if quick else 1.0)
@@ -210,27 +222,32 @@ class WsBench:
         for m in sc.modes:
             if "error" in self.info.get(m, {}):
                 results[m].error = self.info[m]["error"]
-        order = [m for m in sc.modes if m in self.workers]
+        procs = sc.procs
+        order = [m for m in sc.modes if all((m, k) in self.workers for k in range(procs))]
         units = dict.fromkeys(order, 1)
+        warmup = sc.warmup * procs
+        if procs > 1:
+            rounds = -(-rounds // procs) * procs  # as many rounds in every process
         t0 = time.perf_counter()
         srv0 = self.bench.server_stats()
-        for r in range(sc.warmup + rounds):
+        for r in range(warmup + rounds):
             k = r % len(order)
             for mode in order[k:] + order[:k]:
                 res = results[mode]
                 if res.skip or res.error:
                     continue
                 n = units[mode]
-                reply = self.workers[mode].ask({"op": "round", "scenario": name, "n": n})
+                worker = self.workers[(mode, r % procs)]
+                reply = worker.ask({"op": "round", "scenario": name, "n": n})
                 if "skip" in reply:
                     res.skip = reply["skip"]
                 elif "error" in reply:
                     res.error = reply["error"]
-                elif r >= sc.warmup:
+                elif r >= warmup:
                     res.cpu.append(reply["cpu"] / reply["calls"])
                     res.wall.append(reply["wall"] / n)
                     res.units.append(n)
-                    res.rounds_run.append(r - sc.warmup)
+                    res.rounds_run.append(r - warmup)
                 elif budget:
                     per_unit = reply["wall"] / n
                     units[mode] = max(1, min(sc.n, round(budget / max(per_unit, 1e-6))))
