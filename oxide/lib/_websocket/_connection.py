@@ -36,6 +36,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
 
 import aiohttp
+import orjson
 from aiohttp import WSMsgType
 
 from ..._event_handler import EventHandlerRegistry
@@ -44,9 +45,10 @@ from ..._exceptions import (
     WebSocketMessageTooLargeError,
     WebSocketServerError,
 )
-from ..._json import encode_body
+from ..._json import encode_body, to_jsonable
 from ..._models import decode
 from ..._send_queue import SendQueue
+from ..._speedups import check_finite
 from ..._types import NotGiven, Omit
 from ...types.websocket_reconnection import (
     ReconnectingEvent,
@@ -95,11 +97,30 @@ def _strip_sentinels(value: Any) -> Any:
     return value
 
 
+class _NestedSentinel(Exception):
+    pass
+
+
+def _default(obj: Any) -> Any:
+    if isinstance(obj, (Omit, NotGiven)):
+        raise _NestedSentinel
+    return to_jsonable(obj)
+
+
 def encode_event(event: object) -> bytes:
     """A client event as the JSON text it goes out as: an API object as its set fields, a dict
     without its `omit`s at any depth (as the SDK's transform); refused like HTTP bodies (NaN,
-    lone surrogates)."""
-    return encode_body(_strip_sentinels(event))
+    lone surrogates). Nested `omit`s are rare: the event is walked again only when orjson
+    meets one, so the common case costs one top-level filter and one encode."""
+    if type(event) is dict:
+        event = {k: v for k, v in event.items() if not isinstance(v, (Omit, NotGiven))}
+    check_finite(event)
+    try:
+        return orjson.dumps(event, default=_default)
+    except orjson.JSONEncodeError as exc:
+        if isinstance(exc.__cause__, _NestedSentinel):
+            return encode_body(_strip_sentinels(event))
+        return encode_body(event)  # its errors (NaN in objects, surrogates, types) or bytes
 
 
 class _Handlers:
@@ -216,7 +237,10 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
         self._event_handler_registry = EventHandlerRegistry(use_lock=False)
         # What the reader task has read and nobody has taken yet; `_done` once it stopped
         # (`_error` says why, None for a normal close).
-        self._buffer: deque[bytes] = deque()
+        self._buffer: deque[bytes | BaseException] = deque()
+        # Responses that started and have not ended, when reconnection is on: a reconnect
+        # loses them, which `recv()` then reports once (`ResponseInterruptedError`).
+        self._in_flight: list[str] = []
         self._waiter: asyncio.Future[None] | None = None
         self._done = False
         self._error: BaseException | None = None
@@ -232,6 +256,7 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
     async def _read_loop(self) -> None:
         buffer = self._buffer
         error: BaseException | None = None
+        track = self._make_ws is not None and self._on_reconnecting is not None
         try:
             while True:
                 ws = self._connection
@@ -239,6 +264,8 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
                 kind = msg.type
                 if kind is _TEXT or kind is _BINARY:
                     buffer.append(msg.data)
+                    if track:
+                        self._track(msg.data)
                     waiter = self._waiter
                     if waiter is not None and not waiter.done():
                         waiter.set_result(None)
@@ -247,6 +274,11 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
                 if self._intentionally_closed or closed.code == 1000:
                     return
                 if await self._reconnect(closed):
+                    if self._in_flight:
+                        buffer.append(self._interrupted(closed))
+                        waiter = self._waiter
+                        if waiter is not None and not waiter.done():
+                            waiter.set_result(None)
                     continue
                 closed.unsent_messages = self._send_queue.drain()
                 error = closed
@@ -267,13 +299,54 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
             if waiter is not None and not waiter.done():
                 waiter.set_result(None)
 
+    def _track(self, data: bytes) -> None:
+        """Keeps `_in_flight` from the event types (read from the frame's head: the API writes
+        `type` first; the full decode happens only for a response's start)."""
+        head = data[:64]
+        if b"response.created" in head:
+            try:
+                self._in_flight.append(orjson.loads(data)["response"]["id"])
+            except Exception:  # not the shape expected: nothing to track
+                pass
+        elif self._in_flight and (
+            b"response.completed" in head
+            or b"response.failed" in head
+            or b"response.incomplete" in head
+            or b"response.done" in head
+        ):
+            if len(self._in_flight) == 1:
+                self._in_flight.clear()
+            else:
+                try:
+                    self._in_flight.remove(orjson.loads(data)["response"]["id"])
+                except Exception:
+                    self._in_flight.pop(0)
+
+    def _interrupted(self, closed: WebSocketConnectionClosedError) -> BaseException:
+        from ..._exceptions import ResponseInterruptedError
+
+        lost, self._in_flight = self._in_flight, []
+        return ResponseInterruptedError(
+            f"the WebSocket closed (code {closed.code}) while response(s) {', '.join(lost)} "
+            "were streaming; the connection reconnected, the response(s) are lost and were "
+            "not sent again",
+            response_id=lost[0],
+            last_sequence_number=None,
+            code=closed.code,
+            reason=closed.reason,
+        )
+
     async def _next_message(self) -> bytes | None:
         """The next data message; None after a normal close (1000, or ours); the close's
         exception after any other (once reconnection, if on, gave up)."""
         buffer = self._buffer
         while True:
             if buffer:
-                return buffer.popleft()
+                item = buffer.popleft()
+                if type(item) is bytes:
+                    return item
+                assert isinstance(item, BaseException)
+                raise item
             if self._done:
                 if self._error is not None:
                     raise self._error
@@ -299,8 +372,8 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
             return None
         batch = [first]
         buffer = self._buffer
-        while buffer:
-            batch.append(buffer.popleft())
+        while buffer and type(buffer[0]) is bytes:
+            batch.append(buffer.popleft())  # type: ignore[arg-type]
         return batch
 
     # -- receiving ------------------------------------------------------------------------

@@ -371,7 +371,10 @@ class AsyncResponsesSession:
         of the socket (the next turn goes to a new one)."""
         ending = False
         while connection._buffer:
-            event = connection.parse_event(connection._buffer.popleft())
+            item = connection._buffer.popleft()
+            if not isinstance(item, bytes):
+                continue  # (a reconnection notice: sessions do not reconnect that way)
+            event = connection.parse_event(item)
             error = getattr(event, "error", None)
             if event.type == "error" and getattr(error, "code", None) == _CONNECTION_LIMIT:
                 ending = True
