@@ -258,11 +258,9 @@ class WebSocketConnectionClosedError(OpenAIError):
     @property
     def recoverable(self) -> bool:
         """Whether the close code is one a reconnect may help with (`is_recoverable_close`)."""
-        return self.code in _RECOVERABLE_CLOSE_CODES
+        from .types.websocket_reconnection import is_recoverable_close
 
-
-# RFC 6455 7.4.1, as the SDK's `types/websocket_reconnection.py` (which re-exports its own).
-_RECOVERABLE_CLOSE_CODES = frozenset({1001, 1005, 1006, 1011, 1012, 1013, 1015})
+        return self.code is not None and is_recoverable_close(self.code)
 
 
 class WebSocketMessageTooLargeError(WebSocketConnectionClosedError):

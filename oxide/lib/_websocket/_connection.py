@@ -726,7 +726,6 @@ class ConnectionManager(_Handlers, Generic[_ConnT]):
 
     def __init__(self, *, client: OpenAI, **kwargs: Any) -> None:
         self._client = client
-        self._kwargs = kwargs
         self._connection: _ConnT | None = None
         self._event_handler_registry = EventHandlerRegistry(use_lock=True)
         # Built now, so bad options raise here; it is used on the loop at `__enter__`.
