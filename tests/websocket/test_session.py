@@ -259,3 +259,26 @@ async def test_pool_does_not_reuse_unfinished_or_old_sockets(
     with pytest.raises(oxide.WebSocketConnectionClosedError):
         async with pool.session():
             pass
+
+
+async def test_http_only_options_are_refused_and_extra_body_is_sent(
+    client: oxide.AsyncOpenAI, mock_openai: MockOpenAI
+) -> None:
+    with pytest.raises(TypeError, match="timeout"):
+        client.responses.session(model=MODEL, timeout=5)
+    async with client.responses.session(model=MODEL) as session:
+        for option in (
+            {"extra_headers": {"x-a": "1"}},
+            {"extra_query": {"a": "1"}},
+            {"stream": False},
+        ):
+            with pytest.raises(TypeError, match="WebSocket"):
+                await session.create(input="hi", **option)
+        # Nothing was sent for the refused turns; the socket serves the next one.
+        response = await session.create(
+            input="hi", stream_options={"include_obfuscation": False}, extra_body={"x_extra": 1}
+        )
+        assert response.status == "completed"
+    (sent,) = creates(mock_openai)
+    assert sent["x_extra"] == 1 and "extra_body" not in sent
+    assert sent["stream_options"] == {"include_obfuscation": False}

@@ -53,8 +53,24 @@ log = logging.getLogger("oxide")
 DEFAULT_MAX_AGE = 55 * 60.0  # rotate before the server's 60-minute connection limit
 _TERMINAL = frozenset({"response.completed", "response.failed", "response.incomplete"})
 _CONNECTION_LIMIT = "websocket_connection_limit_reached"
-# Not request parameters in WebSocket mode: every turn streams, over the socket.
-_HTTP_ONLY = ("stream", "stream_options", "background", "extra_headers", "extra_query")
+# Per-request HTTP options with no meaning for one event on an open socket: a clear error
+# rather than a silent drop, naming where the option goes instead.
+_SOCKET_LEVEL = {
+    "extra_headers": "headers are sent once, with the handshake: session(extra_headers=...)",
+    "extra_query": "the query is sent once, with the handshake: session(extra_query=...)",
+    "timeout": "a turn has no HTTP timeout: wrap it in asyncio.timeout() / asyncio.wait_for()",
+}
+
+
+def _check_turn_options(body: Mapping[str, Any]) -> None:
+    for key, where in _SOCKET_LEVEL.items():
+        if key in body:
+            raise TypeError(f"{key!r} is not a per-turn option in WebSocket mode: {where}")
+    if body.get("stream") is False:
+        raise TypeError(
+            "every WebSocket turn streams: use session.create() for the final Response, "
+            "session.stream() for the events"
+        )
 
 
 def _as_items(value: Any) -> list[Any]:
@@ -181,6 +197,7 @@ class AsyncResponsesSession:
             )
         )
         self._defaults = {k: v for k, v in defaults.items() if not isinstance(v, Omit)}
+        _check_turn_options(self._defaults)
         self._chain = chain
         self._keep_history = (
             keep_history if keep_history is not None else self._defaults.get("store") is False
@@ -281,8 +298,10 @@ class AsyncResponsesSession:
     def _body(self, params: dict[str, Any]) -> dict[str, Any]:
         body = {**self._defaults}
         body.update((k, v) for k, v in params.items() if not isinstance(v, Omit))
-        for key in _HTTP_ONLY:
-            body.pop(key, None)
+        _check_turn_options(body)
+        extra_body = body.pop("extra_body", None)
+        if extra_body:
+            body.update(extra_body)
         body.pop("text_format", None)
         if self._chain and "previous_response_id" not in body and self.previous_response_id:
             body["previous_response_id"] = self.previous_response_id
