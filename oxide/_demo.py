@@ -2,8 +2,10 @@
 
 Starts :class:`oxide.testing.MockOpenAI` in-process (on its own thread), then, with
 ``oxide.AsyncOpenAI(base_url=<mock>, api_key="sk-demo")``: a chat completion, a streamed answer,
-a tool-call round trip, a Responses call (plain and streamed) and embeddings, printing what
-happened and the client-side time of each step. No network, no API key.
+a tool-call round trip, a Responses call (plain and streamed), embeddings, and a Responses
+tool loop over one WebSocket (the official `responses.connect()` surface, then oxide's
+`responses.session()`), printing what happened and the client-side time of each step. No
+network, no API key.
 
 ``OXIDE_DEMO_CLIENT`` (or ``--client``) picks the client: ``oxide``, ``openai`` (the official SDK,
 for comparison) or ``both``: the loop runs with the first and the two are then timed side by
@@ -64,6 +66,32 @@ def get_weather(city: str, unit: str = "celsius") -> dict[str, Any]:
 
 
 LOCAL_TOOLS: dict[str, Callable[..., dict[str, Any]]] = {"get_weather": get_weather}
+# The same tool in the Responses API's flat shape.
+RESPONSES_WEATHER_TOOL: dict[str, Any] = {"type": "function", **WEATHER_TOOL["function"]}
+
+
+def run_tool_calls(output: list[Any]) -> list[dict[str, Any]]:
+    """`function_call_output` items for the function calls in a response's output."""
+    return [
+        {
+            "type": "function_call_output",
+            "call_id": item.call_id,
+            "output": json.dumps(LOCAL_TOOLS[item.name](**json.loads(item.arguments))),
+        }
+        for item in output
+        if item.type == "function_call"
+    ]
+
+
+def _can_connect(client: Any) -> str | None:
+    """Why `client.responses.connect()` cannot run here, or None."""
+    if type(client).__module__.startswith("oxide"):
+        return None
+    try:
+        importlib.import_module("websockets")
+    except ImportError:
+        return "the official SDK's WebSocket mode needs the `websockets` package"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,6 +271,57 @@ async def agent_loop(client: Any, timings: Timings, verbose: bool = True) -> Non
     out(f"   best match (the mock embeds bags of hashed words): {DOCUMENTS[best]!r}")
     done("embeddings")
 
+    # 7. A tool loop over one Responses WebSocket, with the official surface: each turn is a
+    # `response.create` event continuing from the previous response, which the server keeps in
+    # the connection's memory.
+    ask = "What's the weather like in Paris today?"
+    out(f"7. responses.connect(): a tool loop over one WebSocket\n   input: {ask}")
+    skip = _can_connect(client)
+    if skip:
+        out(f"   (skipped: {skip})")
+    else:
+        with timings.step("websocket connect"):
+            async with client.responses.connect() as connection:
+                turn: dict[str, Any] = {
+                    "model": MODEL,
+                    "input": ask,
+                    "tools": [RESPONSES_WEATHER_TOOL],
+                }
+                for turns in range(1, 5):
+                    await connection.response.create(**turn)
+                    async for event in connection:
+                        if event.type == "error":
+                            raise RuntimeError(f"server error: {event.error.message}")
+                        if event.type in ("response.completed", "response.failed"):
+                            response = event.response
+                            break
+                    outputs = run_tool_calls(response.output)
+                    if not outputs:
+                        break
+                    turn = {
+                        "model": MODEL,
+                        "previous_response_id": response.id,
+                        "input": outputs,
+                        "tools": [RESPONSES_WEATHER_TOOL],
+                    }
+        out(f"   {turns} turns on one socket; output_text: {_short(response.output_text, 140)}")
+        done("websocket connect")
+
+    # 8. The same loop with oxide's session: turns chain by themselves, and it reads like HTTP.
+    if hasattr(client.responses, "session"):
+        out(f"8. responses.session(): the same loop, chained by the session\n   input: {ask}")
+        with timings.step("websocket session"):
+            async with client.responses.session(
+                model=MODEL, tools=[RESPONSES_WEATHER_TOOL]
+            ) as session:
+                response = await session.create(input=ask)
+                while outputs := run_tool_calls(response.output):
+                    response = await session.create(input=outputs)
+        out(
+            f"   {session.connections_opened} socket; output_text: {_short(response.output_text, 140)}"
+        )
+        done("websocket session")
+
 
 # ---------------------------------------------------------------------------------------------
 # Clients
@@ -323,15 +402,18 @@ def main(requested: str | None = None) -> int:
                 f"   {name + '.AsyncOpenAI':^23}" for name in clients
             )
             print(header)
+            # Steps that every client ran; the WebSocket session is oxide's own.
+            common = [s for s in timings.steps if all(s in per_client[n].steps for n in clients)]
             for step in timings.steps:
                 row = f"  {step:<18}"
                 for name in clients:
-                    wall, cpu = per_client[name].median(step)
-                    row += f"   {_ms(wall)} | {_ms(cpu)}"
+                    if step in per_client[name].steps:
+                        wall, cpu = per_client[name].median(step)
+                        row += f"   {_ms(wall)} | {_ms(cpu)}"
+                    else:
+                        row += f"   {'(not in this client)':^23}"
                 print(row)
-            totals = {
-                name: sum(per_client[name].median(s)[1] for s in timings.steps) for name in clients
-            }
+            totals = {name: sum(per_client[name].median(s)[1] for s in common) for name in clients}
             summary = ", ".join(f"{name} {_ms(cpu).strip()}" for name, cpu in totals.items())
             first, second = clients
             ratio = (
@@ -339,7 +421,7 @@ def main(requested: str | None = None) -> int:
                 if totals[first]
                 else ""
             )
-            print(f"  total cpu per loop: {summary}{ratio}")
+            print(f"  total cpu per loop (steps both ran): {summary}{ratio}")
     return 0
 
 

@@ -23,7 +23,9 @@ STEPS = [
     "4. responses.create",
     "5. responses.create(stream=True)",
     "6. embeddings.create",
+    "7. responses.connect(): a tool loop over one WebSocket",
 ]
+OXIDE_ONLY = ["8. responses.session(): the same loop, chained by the session"]
 
 
 def test_cli_mock_serves_until_interrupted() -> None:
@@ -65,7 +67,22 @@ def test_demo_with_official_sdk(capsys: pytest.CaptureFixture[str]) -> None:
     assert "client: openai.AsyncOpenAI" in out
     assert "model asks: get_weather(" in out
     assert "Paris is the capital" in out.split("best match")[1]
-    assert out.count("time: wall") == 6
+    assert OXIDE_ONLY[0] not in out
+    # Step 7 runs with the official SDK when its WebSocket dependency is installed.
+    ws = out.split("7. responses.connect()")[1]
+    assert "(skipped: " in ws or "2 turns on one socket" in ws
+    assert out.count("time: wall") == (6 if "(skipped: " in ws else 7)
+
+
+def test_demo_websocket_steps_with_oxide(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _demo.main("oxide") == 0
+    out = capsys.readouterr().out
+    for step in [*STEPS, *OXIDE_ONLY]:
+        assert step in out
+    # The weather tool ran locally and its result reached the model over the socket.
+    assert out.split("7. responses.connect()")[1].count('"city": "Paris"') == 2
+    assert "2 turns on one socket" in out and "1 socket; output_text" in out
+    assert out.count("time: wall") == 8
 
 
 def test_demo_client_choice(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,9 +101,10 @@ def test_demo_with_oxide_side_by_side(
     start = time.perf_counter()
     assert _demo.main("both") == 0, capsys.readouterr().err
     out = capsys.readouterr().out
-    for step in STEPS:
+    for step in [*STEPS, *OXIDE_ONLY]:
         assert step in out
     assert "client: oxide.AsyncOpenAI" in out
     assert "oxide.AsyncOpenAI" in out and "openai.AsyncOpenAI" in out
-    assert "total cpu per loop: oxide" in out
+    assert "total cpu per loop (steps both ran): oxide" in out
+    assert "(not in this client)" in out.split("websocket session")[1]
     assert time.perf_counter() - start < 60

@@ -153,8 +153,12 @@ async def test_abrupt_close_is_1006(ws_server: ScriptedServer) -> None:
         assert info.value.recoverable
 
 
-async def test_reconnects_with_hook_and_flushes_the_queue(ws_server: ScriptedServer) -> None:
-    # W3, W8: a recoverable close reconnects; sends made meanwhile go out in order after it.
+@pytest.mark.parametrize("code", [1001, 1011])
+async def test_reconnects_with_hook_and_flushes_the_queue(
+    ws_server: ScriptedServer, code: int
+) -> None:
+    # W2, W3, W8: a recoverable close reconnects (1001, a deploy, too: the SDK ends silently);
+    # sends made meanwhile go out in order after it.
     events: list[ReconnectingEvent] = []
 
     def hook(event: ReconnectingEvent) -> ReconnectingOverrides:
@@ -163,7 +167,7 @@ async def test_reconnects_with_hook_and_flushes_the_queue(ws_server: ScriptedSer
 
     async with make_client(ws_server) as client:
         async with client.responses.connect(on_reconnecting=hook, **FAST) as conn:
-            await conn.send({"type": "test.close", "code": 1011})
+            await conn.send({"type": "test.close", "code": code})
             # Wait for the reconnect; then the socket is a new one.
             for _ in range(200):
                 if len(ws_server.connections) == 2:
@@ -173,7 +177,7 @@ async def test_reconnects_with_hook_and_flushes_the_queue(ws_server: ScriptedSer
             got = [await conn.recv() for _ in range(2)]
             assert [e.type for e in got] == ["response.output_text.delta", "response.completed"]
         assert len(ws_server.connections) == 2
-        assert events[0].close_code == 1011 and events[0].attempt == 1
+        assert events[0].close_code == code and events[0].attempt == 1
         assert 0 < events[0].delay <= 0.01
         assert ws_server.connections[1].query == {"attempt": "1"}
 
@@ -201,6 +205,47 @@ async def test_sends_while_reconnecting_are_queued_in_order(ws_server: ScriptedS
             {"type": "note", "i": 2},
             {"type": "response.create", "n": 0},
         ]
+
+
+async def test_send_queue_overflow_raises_and_keeps_what_fits(ws_server: ScriptedServer) -> None:
+    # W3/W8: the queue used while reconnecting is bounded in bytes; a send over the budget
+    # raises WebSocketQueueFullError (nothing half-queued) and the queued ones still go out.
+    async with make_client(ws_server) as client:
+        manager = client.responses.connect(
+            on_reconnecting=lambda e: None, initial_delay=0.3, max_delay=0.3, max_queue_size=300
+        )
+        async with manager as conn:
+            await conn.send({"type": "test.close", "code": 1012})
+            for _ in range(200):
+                if conn._is_reconnecting:
+                    break
+                await asyncio.sleep(0.005)
+            await conn.send({"type": "note", "pad": "x" * 100})
+            with pytest.raises(oxide.WebSocketQueueFullError):
+                await conn.send({"type": "note", "pad": "y" * 250})
+            await conn.send({"type": "response.create", "n": 0})
+            assert (await conn.recv()).type == "response.completed"
+        assert ws_server.received[1] == [
+            {"type": "note", "pad": "x" * 100},
+            {"type": "response.create", "n": 0},
+        ]
+
+
+async def test_server_closing_1009_after_a_big_send_is_not_replayed(
+    ws_server: ScriptedServer,
+) -> None:
+    # W7: the server refused what was sent as too big; reconnecting would send it again.
+    calls: list[int] = []
+    async with make_client(ws_server) as client:
+        async with client.responses.connect(
+            on_reconnecting=lambda e: calls.append(e.attempt), **FAST
+        ) as conn:
+            await conn.send({"type": "test.close", "code": 1009, "pad": "z" * 10_000})
+            with pytest.raises(WebSocketMessageTooLargeError) as info:
+                await conn.recv()
+            assert info.value.code == 1009 and not info.value.recoverable
+    assert calls == []
+    assert len(ws_server.connections) == 1
 
 
 async def test_hook_abort_and_non_recoverable_codes_do_not_reconnect(
