@@ -287,7 +287,9 @@ async def agent_loop(client: Any, timings: Timings, verbose: bool = True) -> Non
                     "input": ask,
                     "tools": [RESPONSES_WEATHER_TOOL],
                 }
-                for turns in range(1, 5):
+                turns = 0
+                while turns < 4:
+                    turns += 1
                     await connection.response.create(**turn)
                     async for event in connection:
                         if event.type == "error":
