@@ -240,12 +240,19 @@ class ResponsesSession(WsSession):
         delay = 0.0 if burst else self.mock.stream_delay
         opts = event.get("stream_options")
         obfuscate = not (isinstance(opts, dict) and opts.get("include_obfuscation") is False)
-        for out in built.events(obfuscate):
+        events = list(built.events(obfuscate))
+        for index, out in enumerate(events):
             if stream_id is not None:
                 out["stream_id"] = stream_id
+            if index == len(events) - 1:
+                # Kept before the terminal event goes out, as the API has it by then: a client
+                # continuing from it the moment it arrives must find it.
+                self._keep(built)
             await self.send(out)
             if delay:
                 await asyncio.sleep(delay)
+
+    def _keep(self, built: BuiltResponse) -> None:
         final = built.final
         self.cache[final["id"]] = final
         while len(self.cache) > _MAX_CACHED:

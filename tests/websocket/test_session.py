@@ -282,3 +282,38 @@ async def test_http_only_options_are_refused_and_extra_body_is_sent(
     (sent,) = creates(mock_openai)
     assert sent["x_extra"] == 1 and "extra_body" not in sent
     assert sent["stream_options"] == {"include_obfuscation": False}
+
+
+async def test_stream_id_lanes_on_the_official_connection(
+    client: oxide.AsyncOpenAI, mock_openai: MockOpenAI
+) -> None:
+    # Two responses in flight on one socket, each on its own lane: the typed events keep the
+    # lane (`stream_id`), so a caller can route them; a lane forks from another's response.
+    mock_openai.stream_delay = 0.0005  # the two lanes interleave on the wire
+    async with client.responses.connect() as connection:
+        await connection.response.create(model=MODEL, input="first", stream_id="a")
+        await connection.response.create(model=MODEL, input="second", stream_id="b")
+        by_lane: dict[str, list[Any]] = {"a": [], "b": []}
+        completed: dict[str, Any] = {}
+        async for event in connection:
+            assert event.type != "error", event
+            by_lane[event.stream_id].append(event)
+            if event.type == "response.completed":
+                completed[event.stream_id] = event.response
+                if len(completed) == 2:
+                    break
+        assert {lane: events[0].type for lane, events in by_lane.items()} == {
+            "a": "response.created",
+            "b": "response.created",
+        }
+        assert completed["a"].output_text.startswith('You said: "first"')
+        assert completed["b"].output_text.startswith('You said: "second"')
+        await connection.response.create(
+            model=MODEL, input="fork", stream_id="c", previous_response_id=completed["a"].id
+        )
+        async for event in connection:
+            assert event.type != "error", event
+            if event.type == "response.completed":
+                assert event.stream_id == "c"
+                assert event.response.previous_response_id == completed["a"].id
+                break
