@@ -36,7 +36,7 @@ from ._transport._clock import SYSTEM_CLOCK, Clock, time_limit
 from ._transport._errors import TRANSPORT_ERRORS, translate
 from ._transport._retry import retry_delay, should_retry_status
 from ._transport._session import SessionHolder, client_timeout
-from ._types import NotGiven, Omit, Timeout, coerce_timeout
+from ._types import NOT_GIVEN, NotGiven, Omit, Timeout, coerce_timeout, sentinel_types
 
 if TYPE_CHECKING:
     from ._files import RequestFiles
@@ -58,9 +58,10 @@ _PageT = TypeVar("_PageT", bound="BasePage[Any]")
 
 def strip_not_given(params: dict[str, Any]) -> dict[str, Any]:
     """Drops arguments left at NOT_GIVEN / omit, as the official SDK does."""
+    sentinels = sentinel_types()
     for value in params.values():
-        if isinstance(value, (NotGiven, Omit)):
-            return {k: v for k, v in params.items() if not isinstance(v, (NotGiven, Omit))}
+        if type(value) in sentinels:
+            return {k: v for k, v in params.items() if type(v) not in sentinels}
     return params
 
 
@@ -155,7 +156,7 @@ class BaseAsyncClient:
             if options.idempotency_key is not None:
                 headers["Idempotency-Key"] = options.idempotency_key
             t = options.timeout
-            if not isinstance(t, NotGiven):
+            if t is not NOT_GIVEN and not isinstance(t, NotGiven):
                 timeout = coerce_timeout(t)
         query: list[tuple[str, str]] | None = None
         if params:

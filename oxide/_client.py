@@ -132,7 +132,8 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
                 "max_retries cannot be None. If you want to disable retries, pass `0`; if you want "
                 "the default behavior, pass `oxide.DEFAULT_MAX_RETRIES`"
             )
-        self.max_retries = max_retries
+        # A sentinel (oxide's or the official SDK's, which frameworks forward) means the default.
+        self.max_retries = DEFAULT_MAX_RETRIES if isinstance(max_retries, NotGiven) else max_retries
         self._timeout = (
             DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else coerce_timeout(timeout)
         )

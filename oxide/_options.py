@@ -88,7 +88,10 @@ def make_request_options(
     """
     admin_auth = security is not None and bool(security.get("admin_api_key_auth"))
     if not (query or extra_headers or extra_query or extra_body or idempotency_key or admin_auth):
-        if isinstance(timeout, NotGiven) and isinstance(post_parser, NotGiven):
+        # `is` first: the common case, without the ABC check that also knows `openai.NOT_GIVEN`.
+        if (timeout is NOT_GIVEN or isinstance(timeout, NotGiven)) and isinstance(
+            post_parser, NotGiven
+        ):
             return NO_OPTIONS
     params: Mapping[str, object] | None = query
     if extra_query:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from abc import ABCMeta
 from collections.abc import Mapping, Sequence
 from types import NoneType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypedDict, TypeVar
@@ -24,8 +26,31 @@ __all__ = [
 ]
 
 
-class NotGiven:
-    """Sentinel for "argument not passed", distinct from an explicit None (which means null)."""
+# The official SDK's sentinels (`openai.NOT_GIVEN`, `openai.omit`, ...) are what frameworks
+# written for it pass; oxide takes them wherever it takes its own. Recognised by their class's
+# home, so `openai` is never imported for it.
+_OFFICIAL_MODULE = "openai._types"
+
+
+class _Sentinel(metaclass=ABCMeta):  # noqa: B024 (for `__subclasshook__`, not abstract)
+    """`isinstance(openai.NOT_GIVEN, oxide.NotGiven)` holds (and the same for `Omit`): ABCMeta
+    asks `__subclasshook__` once per class and caches the answer."""
+
+    __slots__ = ()
+
+    @classmethod
+    def __subclasshook__(cls, subclass: type) -> bool | Any:
+        # `openai/__init__.py` renames its public classes' module to "openai".
+        home = subclass.__module__
+        if subclass.__name__ == cls.__name__ and (home == "openai" or home == _OFFICIAL_MODULE):
+            return True
+        return NotImplemented
+
+
+class NotGiven(_Sentinel):
+    """Sentinel for "argument not passed", distinct from an explicit None (which means null).
+
+    The official SDK's `NOT_GIVEN` / `not_given` are instances too (`isinstance` holds)."""
 
     __slots__ = ()
     _instance: NotGiven | None = None
@@ -49,8 +74,10 @@ NOT_GIVEN = NotGiven()
 not_given = NOT_GIVEN
 
 
-class Omit:
-    """Sentinel that removes a value: `extra_headers={"Authorization": omit}` drops the header."""
+class Omit(_Sentinel):
+    """Sentinel that removes a value: `extra_headers={"Authorization": omit}` drops the header.
+
+    The official SDK's `omit` / `Omit()` are instances too (`isinstance` holds)."""
 
     __slots__ = ()
     _instance: Omit | None = None
@@ -71,6 +98,26 @@ class Omit:
 
 
 omit = Omit()
+
+# The sentinels' exact types, for the hot loops that test `type(v) in ...` (a set lookup, a
+# third of an ABC `isinstance`): the official SDK's join once `openai` has been imported.
+_SENTINEL_TYPES: set[type] = {NotGiven, Omit}
+_official_pending = True
+
+
+def sentinel_types() -> set[type]:
+    """oxide's sentinel classes, and the official SDK's once it is imported (until then, one
+    `sys.modules` lookup per call)."""
+    global _official_pending
+    if _official_pending:
+        module = sys.modules.get(_OFFICIAL_MODULE)
+        if module is not None:
+            _official_pending = False
+            for name in ("NotGiven", "Omit"):
+                cls = getattr(module, name, None)
+                if isinstance(cls, type):
+                    _SENTINEL_TYPES.add(cls)
+    return _SENTINEL_TYPES
 
 
 class Timeout:

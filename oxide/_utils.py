@@ -17,7 +17,7 @@ from typing import Any, TypeGuard, TypeVar
 from urllib.parse import quote as _url_quote
 
 from ._files import extract_files
-from ._types import NotGiven, Omit
+from ._types import NotGiven, Omit, sentinel_types
 
 __all__ = [
     "assert_signatures_in_sync",
@@ -32,8 +32,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-# The sentinels' exact types (they are not subclassed).
-_SENTINEL_TYPES = frozenset((NotGiven, Omit))
 _CallableT = TypeVar("_CallableT", bound=Callable[..., Any])
 
 
@@ -45,9 +43,11 @@ def maybe_transform(data: object, expected_type: object = None) -> Any:
     """The request body or query without the arguments left at `omit` / `NOT_GIVEN`.
 
     On every call's path (a chat body has ~40 keys, most of them `omit`): one comprehension
-    with an exact-type set test, about half the cost of `isinstance` with a tuple."""
+    with an exact-type set test, about half the cost of `isinstance` with a tuple. The official
+    SDK's sentinels are dropped too (frameworks pass `openai.omit`)."""
     if type(data) is dict:
-        return {k: v for k, v in data.items() if type(v) not in _SENTINEL_TYPES}
+        sentinels = sentinel_types()
+        return {k: v for k, v in data.items() if type(v) not in sentinels}
     return data
 
 
