@@ -1,0 +1,25 @@
+"""The official SDK's clients, served by oxide's engine: for frameworks that want the official
+client object.
+
+    from oxide.official import AsyncOpenAI      # instead of: from openai import AsyncOpenAI
+
+`isinstance(client, openai.AsyncOpenAI)` holds, results and stream events are the official
+`openai.types` classes (so `openai.BaseModel` checks and pydantic validation work), errors are
+the official exceptions; oxide's transport, retries, encoding, SSE extraction and JSON decoding
+do the work. Needs the official package (`pip install openai`); for code that does not check the
+client's class, plain `oxide.AsyncOpenAI` (or `oxide.compat`) is faster still.
+"""
+
+from __future__ import annotations
+
+try:
+    import openai as _openai  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
+    raise ImportError(
+        "oxide.official needs the official SDK: pip install openai "
+        "(or use oxide.AsyncOpenAI / oxide.compat, which do not)"
+    ) from exc
+
+from ._clients import AsyncOpenAI, AsyncStream, OpenAI, Stream
+
+__all__ = ["AsyncOpenAI", "AsyncStream", "OpenAI", "Stream"]

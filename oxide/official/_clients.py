@@ -1,0 +1,214 @@
+"""`oxide.official.AsyncOpenAI` / `OpenAI`: subclasses of the official clients whose calls run on
+oxide's engine (see `_route`). Everything a framework can check holds: `isinstance(client,
+openai.AsyncOpenAI)`, results and stream events are the official `openai.types` classes, errors
+the official exceptions, streams `openai.AsyncStream` / `openai.Stream`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import openai
+
+from .. import _client as _oxide_client
+from .. import _exceptions as _ox
+from .._streaming import AsyncStream as _OxideAsyncStream
+from .._streaming import Stream as _OxideStream
+from ._route import official_error, routable, to_oxide_call
+
+__all__ = ["AsyncOpenAI", "AsyncStream", "OpenAI", "Stream"]
+
+_T = TypeVar("_T")
+
+
+def _engine_options(official: Any) -> dict[str, Any]:
+    """The official client's settings, as oxide's client takes them."""
+    return {
+        "api_key": official.api_key,
+        "organization": official.organization,
+        "project": official.project,
+        "base_url": str(official.base_url),
+        "timeout": official.timeout,
+        "max_retries": official.max_retries,
+        "default_headers": dict(official._custom_headers),
+        "default_query": dict(official._custom_query),
+    }
+
+
+class AsyncStream(openai.AsyncStream[_T]):
+    """An official `openai.AsyncStream` fed by oxide's: oxide reads the socket, extracts the
+    events and decodes them; the items are the official event classes."""
+
+    def __init__(self, inner: _OxideAsyncStream[_T], client: Any) -> None:
+        # Not the official __init__: it wants an httpx response to read.
+        self._inner = inner
+        self._client = client
+        self._cast_to = None  # type: ignore[assignment]
+        self._options = None
+        self.response = inner.response  # type: ignore[assignment]  # oxide's Response
+
+    async def __anext__(self) -> _T:
+        try:
+            return await self._inner.__anext__()
+        except _ox.OpenAIError as exc:
+            raise official_error(self._client, exc) from exc
+
+    def __aiter__(self) -> AsyncStream[_T]:  # type: ignore[override]
+        return self
+
+    async def close(self) -> None:
+        await self._inner.close()
+
+
+class Stream(openai.Stream[_T]):
+    """An official `openai.Stream` fed by oxide's sync stream."""
+
+    def __init__(self, inner: _OxideStream[_T], client: Any) -> None:
+        self._inner = inner
+        self._client = client
+        self._cast_to = None  # type: ignore[assignment]
+        self._options = None
+        self.response = inner.response  # type: ignore[assignment]
+
+    def __next__(self) -> _T:
+        try:
+            return self._inner.__next__()
+        except _ox.OpenAIError as exc:
+            raise official_error(self._client, exc) from exc
+
+    def __iter__(self) -> Stream[_T]:  # type: ignore[override]
+        return self
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class AsyncOpenAI(openai.AsyncOpenAI):
+    """The official async client, served by oxide's engine.
+
+    `from oxide.official import AsyncOpenAI` in place of `from openai import AsyncOpenAI`: the
+    same constructor, the installed official release's resources and types, and oxide's cost
+    per call. Calls oxide does not serve itself (raw and streamed-response wrappers, uploads,
+    binary downloads, provider runtimes) take the official client's own path.
+    """
+
+    _oxide: _oxide_client.AsyncOpenAI | None = None
+    _oxide_source: AsyncOpenAI | None = None
+
+    def _oxide_engine(self) -> _oxide_client.AsyncOpenAI:
+        engine = self._oxide
+        if engine is None:
+            source = self._oxide_source
+            if source is not None and source._oxide is not None:
+                # A `with_options` copy shares its source's connection pool.
+                settings = _engine_options(self)
+                headers = settings.pop("default_headers")
+                query = settings.pop("default_query")
+                engine = source._oxide.copy(
+                    **settings, set_default_headers=headers, set_default_query=query
+                )
+            else:
+                engine = _oxide_client.AsyncOpenAI(**_engine_options(self))
+            self._oxide = engine
+        return engine
+
+    async def request(  # type: ignore[override]
+        self,
+        cast_to: Any,
+        options: Any,
+        *,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        if not routable(self, cast_to, options):
+            return await super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
+        if self._api_key_provider is not None:
+            options = await self._prepare_options(options)  # refreshes the key
+        engine = self._oxide_engine()
+        if engine.api_key != self.api_key:
+            engine = self._oxide = engine.copy(api_key=self.api_key)
+        method, path, cast, body, opts, item = to_oxide_call(cast_to, options, stream, stream_cls)
+        try:
+            result = await engine._request(
+                method, path, cast, body=body, options=opts, stream=stream, stream_cls=item
+            )
+        except _ox.OpenAIError as exc:
+            raise official_error(self, exc) from exc
+        if stream:
+            return AsyncStream(result, self)
+        return result
+
+    def copy(self, **kwargs: Any) -> Any:
+        copied = super().copy(**kwargs)
+        copied._oxide_source = self
+        return copied
+
+    with_options = copy  # type: ignore[assignment]
+
+    async def close(self) -> None:
+        if self._oxide is not None and self._oxide_source is None:
+            await self._oxide.close()
+        await super().close()
+
+
+class OpenAI(openai.OpenAI):
+    """The official sync client, served by oxide's engine (see `AsyncOpenAI`)."""
+
+    _oxide: _oxide_client.OpenAI | None = None
+    _oxide_source: OpenAI | None = None
+
+    def _oxide_engine(self) -> _oxide_client.OpenAI:
+        engine = self._oxide
+        if engine is None:
+            source = self._oxide_source
+            settings = _engine_options(self)
+            if source is not None and source._oxide is not None:
+                headers = settings.pop("default_headers")
+                query = settings.pop("default_query")
+                engine = source._oxide.copy(
+                    **settings, set_default_headers=headers, set_default_query=query
+                )
+            else:
+                engine = _oxide_client.OpenAI(**settings)
+            self._oxide = engine
+        return engine
+
+    def request(  # type: ignore[override]
+        self,
+        cast_to: Any,
+        options: Any,
+        *,
+        stream: bool = False,
+        stream_cls: Any = None,
+    ) -> Any:
+        if not routable(self, cast_to, options):
+            return super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
+        if self._api_key_provider is not None:
+            options = self._prepare_options(options)
+        engine = self._oxide_engine()
+        if engine.api_key != self.api_key:
+            engine = self._oxide = engine.copy(api_key=self.api_key)
+        method, path, cast, body, opts, item = to_oxide_call(cast_to, options, stream, stream_cls)
+        try:
+            result = engine._runner.run(
+                engine._engine._request(
+                    method, path, cast, body=body, options=opts, stream=stream, stream_cls=item
+                )
+            )
+        except _ox.OpenAIError as exc:
+            raise official_error(self, exc) from exc
+        if stream:
+            return Stream(_OxideStream(result, engine._runner), self)
+        return result
+
+    def copy(self, **kwargs: Any) -> Any:
+        copied = super().copy(**kwargs)
+        copied._oxide_source = self
+        return copied
+
+    with_options = copy  # type: ignore[assignment]
+
+    def close(self) -> None:
+        if self._oxide is not None and self._oxide_source is None:
+            self._oxide.close()
+        super().close()
