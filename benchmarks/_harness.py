@@ -48,6 +48,7 @@ LABELS = {
     "oxide-sync": "oxide OpenAI (sync)",
     "oxide-async-py": "oxide AsyncOpenAI, no ext",
     "oxide-sync-py": "oxide OpenAI (sync), no ext",
+    "oxide-official": "oxide.official AsyncOpenAI",
     "openai-async": "openai AsyncOpenAI (httpx2)",
     "openai-aiohttp": "openai AsyncOpenAI (aiohttp)",
     "openai-sync": "openai OpenAI (sync)",

@@ -18,6 +18,7 @@ Clients (`CLIENTS`):
     oxide-sync        oxide.OpenAI                           (compiled speedups)
     oxide-async-py    oxide.AsyncOpenAI, OXIDE_NO_EXTENSIONS=1
     oxide-sync-py     oxide.OpenAI,      OXIDE_NO_EXTENSIONS=1
+    oxide-official    oxide.official.AsyncOpenAI (the official client class on oxide's engine)
     openai-async      openai.AsyncOpenAI (default transport: httpx2)
     openai-aiohttp    openai.AsyncOpenAI(http_client=openai.DefaultAioHttpClient())
     openai-sync       openai.OpenAI
@@ -65,6 +66,7 @@ CLIENTS = (
     "oxide-sync",
     "oxide-async-py",
     "oxide-sync-py",
+    "oxide-official",
     "openai-async",
     "openai-aiohttp",
     "openai-sync",
@@ -581,7 +583,7 @@ def _agent_history_add(history: list[Any], m: Any, step: int, fx: Fixtures) -> t
 
 
 class AsyncSDKRunner:
-    """oxide.AsyncOpenAI and openai.AsyncOpenAI (both transports)."""
+    """oxide.AsyncOpenAI, oxide.official.AsyncOpenAI and openai.AsyncOpenAI (both transports)."""
 
     def __init__(self, kind: str, fx: Fixtures, base: str) -> None:
         self.kind = kind
@@ -590,7 +592,11 @@ class AsyncSDKRunner:
         self.clients: dict[str, Any] = {}
 
     async def start(self) -> None:
-        if self.kind.startswith("oxide"):
+        if self.kind == "oxide-official":
+            from oxide.official import AsyncOpenAI
+
+            root = AsyncOpenAI(api_key=API_KEY, base_url=f"{self.base}/tiny/v1")
+        elif self.kind.startswith("oxide"):
             import oxide
 
             root = oxide.AsyncOpenAI(api_key=API_KEY, base_url=f"{self.base}/tiny/v1")

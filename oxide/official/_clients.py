@@ -6,6 +6,7 @@ the official exceptions, streams `openai.AsyncStream` / `openai.Stream`.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, TypeVar
 
 import openai
@@ -15,6 +16,7 @@ from .. import _exceptions as _ox
 from .._streaming import AsyncStream as _OxideAsyncStream
 from .._streaming import Stream as _OxideStream
 from ._route import official_error, routable, to_oxide_call
+from ._shadow import reclassing
 
 __all__ = ["AsyncOpenAI", "AsyncStream", "OpenAI", "Stream"]
 
@@ -212,3 +214,17 @@ class OpenAI(openai.OpenAI):
         if self._oxide is not None and self._oxide_source is None:
             self._oxide.close()
         super().close()
+
+
+def _serve_resources_with_oxides_transform(ours: type, official: type) -> None:
+    """Each resource property of the official client, handing out the shadow resources (see
+    `_shadow`): the same methods, with oxide's request transform."""
+    for name, value in vars(official).items():
+        if isinstance(value, cached_property) and not name.startswith("with_"):
+            prop = reclassing(value)
+            prop.__set_name__(ours, name)
+            setattr(ours, name, prop)
+
+
+_serve_resources_with_oxides_transform(AsyncOpenAI, openai.AsyncOpenAI)
+_serve_resources_with_oxides_transform(OpenAI, openai.OpenAI)
