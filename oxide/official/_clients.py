@@ -55,7 +55,7 @@ class AsyncStream(openai.AsyncStream[_T]):
         except _ox.OpenAIError as exc:
             raise official_error(self._client, exc) from exc
 
-    def __aiter__(self) -> AsyncStream[_T]:  # type: ignore[override]
+    def __aiter__(self) -> AsyncStream[_T]:
         return self
 
     async def close(self) -> None:
@@ -78,7 +78,7 @@ class Stream(openai.Stream[_T]):
         except _ox.OpenAIError as exc:
             raise official_error(self._client, exc) from exc
 
-    def __iter__(self) -> Stream[_T]:  # type: ignore[override]
+    def __iter__(self) -> Stream[_T]:
         return self
 
     def close(self) -> None:
@@ -114,7 +114,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             self._oxide = engine
         return engine
 
-    async def request(  # type: ignore[override]
+    async def request(
         self,
         cast_to: Any,
         options: Any,
@@ -145,7 +145,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         copied._oxide_source = self
         return copied
 
-    with_options = copy  # type: ignore[assignment]
+    with_options = copy
 
     async def close(self) -> None:
         if self._oxide is not None and self._oxide_source is None:
@@ -175,7 +175,7 @@ class OpenAI(openai.OpenAI):
             self._oxide = engine
         return engine
 
-    def request(  # type: ignore[override]
+    def request(
         self,
         cast_to: Any,
         options: Any,
@@ -208,7 +208,7 @@ class OpenAI(openai.OpenAI):
         copied._oxide_source = self
         return copied
 
-    with_options = copy  # type: ignore[assignment]
+    with_options = copy
 
     def close(self) -> None:
         if self._oxide is not None and self._oxide_source is None:

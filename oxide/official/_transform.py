@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, get_args, get_origin, get_type_hints, is_typeddict
+from typing import Annotated, Any, get_args, get_origin, get_type_hints
 
 import pydantic
 from openai._compat import model_dump
 from openai._utils import _transform as _official
+from typing_extensions import is_typeddict  # the official TypedDicts are typing_extensions'
 
 from .._types import sentinel_types
 
