@@ -6,7 +6,13 @@ client object.
 `isinstance(client, openai.AsyncOpenAI)` holds, results and stream events are the official
 `openai.types` classes (so `openai.BaseModel` checks and pydantic validation work), errors are
 the official exceptions; oxide's transport, retries, encoding, SSE extraction and JSON decoding
-do the work. Needs the official package (`pip install openai`); for code that does not check the
+do the work.
+
+Frameworks that build their own client (`ChatOpenAI(model=...)` makes an `openai.OpenAI`)
+get oxide's by `oxide.official.install()`, once at start-up: from then on `openai.OpenAI` and
+`openai.AsyncOpenAI` are these classes (`uninstall()` restores the official ones).
+
+Needs the official package (`pip install openai`); for code that does not check the
 client's class, plain `oxide.AsyncOpenAI` (or `oxide.compat`) is faster still.
 """
 
@@ -20,6 +26,16 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "(or use oxide.AsyncOpenAI / oxide.compat, which do not)"
     ) from exc
 
-from ._clients import AsyncOpenAI, AsyncStream, OpenAI, Stream
+from ._clients import AsyncOpenAI, AsyncStream, LegacyAPIResponse, OpenAI, Stream
+from ._install import install, installed, uninstall
 
-__all__ = ["AsyncOpenAI", "AsyncStream", "OpenAI", "Stream"]
+__all__ = [
+    "AsyncOpenAI",
+    "AsyncStream",
+    "LegacyAPIResponse",
+    "OpenAI",
+    "Stream",
+    "install",
+    "installed",
+    "uninstall",
+]

@@ -31,7 +31,7 @@ from .._models import _DECODERS
 from .._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER, RequestOptions
 from .._types import NOT_GIVEN, NotGiven
 
-__all__ = ["official_error", "routable", "to_oxide_call"]
+__all__ = ["official_error", "raw_response", "routable", "to_oxide_call"]
 
 # The official client's HTTP library (httpx, or httpx2 in the 3.x releases), for the
 # `httpx.Request` / `httpx.Response` objects its exceptions carry.
@@ -183,7 +183,8 @@ def routable(client: Any, cast_to: Any, options: Any) -> bool:
         return False
     headers = options.headers
     if isinstance(headers, Mapping) and (
-        RAW_RESPONSE_HEADER in headers or OVERRIDE_CAST_TO_HEADER in headers
+        # `with_raw_response` ("true") is served; `with_streaming_response` is not
+        headers.get(RAW_RESPONSE_HEADER, "true") != "true" or OVERRIDE_CAST_TO_HEADER in headers
     ):
         return False
     origin = get_origin(cast_to) or cast_to
@@ -195,8 +196,13 @@ def routable(client: Any, cast_to: Any, options: Any) -> bool:
 def to_oxide_call(
     cast_to: Any, options: Any, stream: bool, stream_cls: Any
 ) -> tuple[str, str, Any, Any, RequestOptions, Any]:
-    """(method, path, cast_to, body, options, stream_cls) for oxide's `_request`."""
+    """(method, path, cast_to, body, options, stream_cls) for oxide's `_request`; a
+    `with_raw_response` call asks for oxide's raw response (see `raw_response`)."""
     headers = options.headers
+    mode = None
+    if isinstance(headers, Mapping) and RAW_RESPONSE_HEADER in headers:
+        headers = {k: v for k, v in headers.items() if k != RAW_RESPONSE_HEADER}
+        mode = "raw"
     max_retries = options.max_retries
     security = options.security or {}
     post_parser = options.post_parser
@@ -209,6 +215,7 @@ def to_oxide_call(
         post_parser=NOT_GIVEN if isinstance(post_parser, NotGiven) else post_parser,
         admin_auth=bool(security.get("admin_api_key_auth")) and not security.get("bearer_auth"),
         max_retries=None if isinstance(max_retries, NotGiven) else max_retries,
+        mode=mode,
     )
     key = None
     if stream:
@@ -259,3 +266,29 @@ def official_error(client: Any, err: _ox.OpenAIError) -> BaseException:
     if isinstance(err, _ox.APIError):
         return openai.APIError(str(err), _request(err), body=err.body)
     return err
+
+
+def raw_response(
+    inner: Any, client: Any, cast_to: Any, options: Any, stream: bool, stream_cls: Any
+) -> Any:
+    """The official `LegacyAPIResponse` for one of oxide's raw responses: headers, status and
+    body on an official-http-library response (what frameworks read), `parse()` by oxide."""
+    from ._clients import LegacyAPIResponse
+
+    request = _httpx.Request(inner.method, inner.url)
+    http_response = _httpx.Response(
+        inner.status_code,
+        headers=list(inner.headers.items()),
+        content=b"" if stream else inner.content,
+        request=request,
+    )
+    return LegacyAPIResponse(
+        inner,
+        raw=http_response,
+        cast_to=cast_to,
+        client=client,
+        stream=stream,
+        stream_cls=stream_cls,
+        options=options,
+        retries_taken=inner.retries_taken,
+    )

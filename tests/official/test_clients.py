@@ -24,7 +24,6 @@ pytestmark = pytest.mark.asyncio
 
 MODEL = "gpt-4o-mini"
 MESSAGES: list[Any] = [{"role": "user", "content": "hi"}]
-OXIDE_AGENT = f"AsyncOpenAI/Python {oxide.__version__}"
 WEATHER_TOOL: Any = {
     "type": "function",
     "function": {
@@ -44,7 +43,12 @@ async def client(mock_openai: MockOpenAI) -> AsyncIterator[AsyncOpenAI]:
 
 
 def served_by_oxide(mock: MockOpenAI) -> bool:
-    return mock.requests[-1].headers.get("User-Agent") == OXIDE_AGENT
+    # oxide names itself in the package-version header (frameworks replace the User-Agent).
+    headers = mock.requests[-1].headers
+    return any(
+        k.lower() == "x-stainless-package-version" and v == oxide.__version__
+        for k, v in headers.items()
+    )
 
 
 async def test_the_client_is_the_official_one(client: AsyncOpenAI) -> None:
@@ -170,13 +174,52 @@ async def test_connection_errors_are_the_official_ones() -> None:
         await c.close()
 
 
-async def test_raw_responses_take_the_official_path(
+async def test_raw_responses_are_official_and_served_by_oxide(
     client: AsyncOpenAI, mock_openai: MockOpenAI
 ) -> None:
     raw = await client.chat.completions.with_raw_response.create(model=MODEL, messages=MESSAGES)
-    assert raw.status_code == 200 and raw.headers.get("x-request-id")
-    assert type(raw.parse()) is ChatCompletion
-    assert mock_openai.requests[-1].headers["User-Agent"] != OXIDE_AGENT
+    assert isinstance(raw, openai._legacy_response.LegacyAPIResponse)
+    assert raw.status_code == 200 and raw.headers.get("x-request-id") == raw.request_id
+    completion = raw.parse()
+    assert type(completion) is ChatCompletion and raw.parse() is completion
+    assert served_by_oxide(mock_openai)
+    raw_stream = await client.chat.completions.with_raw_response.create(
+        model=MODEL, messages=MESSAGES, stream=True
+    )
+    stream = raw_stream.parse()
+    assert isinstance(stream, openai.AsyncStream)
+    assert all([type(c) is ChatCompletionChunk async for c in stream])
+    # parse(to=...) is the official parsing of the body oxide read
+    assert completion.id in raw.parse(to=str)
+
+
+async def test_streaming_responses_take_the_official_path(
+    client: AsyncOpenAI, mock_openai: MockOpenAI
+) -> None:
+    async with client.chat.completions.with_streaming_response.create(
+        model=MODEL, messages=MESSAGES
+    ) as response:
+        assert response.status_code == 200
+        assert type(await response.parse()) is ChatCompletion
+    assert not served_by_oxide(mock_openai)
+
+
+async def test_install_makes_the_official_names_oxides(mock_openai: MockOpenAI) -> None:
+    import oxide.official
+
+    official = openai.AsyncOpenAI
+    oxide.official.install()
+    try:
+        assert openai.AsyncOpenAI is AsyncOpenAI and openai.OpenAI is oxide.official.OpenAI
+        assert oxide.official.installed()
+        # what a framework that builds its own client does
+        built = openai.AsyncOpenAI(api_key="sk-test", base_url=mock_openai.base_url)
+        await built.models.list()
+        await built.close()
+        assert served_by_oxide(mock_openai)
+    finally:
+        oxide.official.uninstall()
+    assert openai.AsyncOpenAI is official and not oxide.official.installed()
 
 
 async def test_with_options_shares_the_pool_and_keeps_settings(

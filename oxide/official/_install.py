@@ -1,0 +1,34 @@
+"""`install()`: make `openai.OpenAI` / `openai.AsyncOpenAI` oxide's, for code that builds its own
+client (LangChain's `ChatOpenAI`, LlamaIndex, ...). Opt-in and process-wide: it rebinds the two
+names in the `openai` package and nothing else (code that imported the names before keeps what
+it imported; pass such code a client instead). The classes are subclasses of the official ones,
+so every isinstance check and `super()` call keeps working; `uninstall()` puts the official
+classes back."""
+
+from __future__ import annotations
+
+import openai
+
+from ._clients import AsyncOpenAI, OpenAI
+
+__all__ = ["install", "installed", "uninstall"]
+
+_OFFICIAL = {"OpenAI": openai.OpenAI, "AsyncOpenAI": openai.AsyncOpenAI}
+_OURS = {"OpenAI": OpenAI, "AsyncOpenAI": AsyncOpenAI}
+
+
+def install() -> None:
+    """From now on, `openai.OpenAI(...)` and `openai.AsyncOpenAI(...)` make oxide-served
+    clients (idempotent)."""
+    for name, cls in _OURS.items():
+        setattr(openai, name, cls)
+
+
+def uninstall() -> None:
+    """Put the official classes back in `openai` (idempotent)."""
+    for name, cls in _OFFICIAL.items():
+        setattr(openai, name, cls)
+
+
+def installed() -> bool:
+    return openai.OpenAI is OpenAI and openai.AsyncOpenAI is AsyncOpenAI
