@@ -26,10 +26,13 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "(or use oxide.AsyncOpenAI / oxide.compat, which do not)"
     ) from exc
 
-from ._clients import AsyncOpenAI, AsyncStream, LegacyAPIResponse, OpenAI, Stream
+from ._clients import AsyncOpenAI, AsyncStream, OpenAI, Stream
 from ._install import install, installed, uninstall
+from ._responses import APIResponse, AsyncAPIResponse, LegacyAPIResponse
 
 __all__ = [
+    "APIResponse",
+    "AsyncAPIResponse",
     "AsyncOpenAI",
     "AsyncStream",
     "LegacyAPIResponse",

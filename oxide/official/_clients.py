@@ -10,7 +10,6 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 import openai
-from openai import _legacy_response as _official_legacy
 
 from .. import _client as _oxide_client
 from .. import _exceptions as _ox
@@ -19,7 +18,7 @@ from .._streaming import Stream as _OxideStream
 from ._route import official_error, raw_response, routable, to_oxide_call
 from ._shadow import reclassing
 
-__all__ = ["AsyncOpenAI", "AsyncStream", "LegacyAPIResponse", "OpenAI", "Stream"]
+__all__ = ["AsyncOpenAI", "AsyncStream", "OpenAI", "Stream"]
 
 _T = TypeVar("_T")
 
@@ -84,31 +83,6 @@ class Stream(openai.Stream[_T]):
 
     def close(self) -> None:
         self._inner.close()
-
-
-class LegacyAPIResponse(_official_legacy.LegacyAPIResponse[_T]):
-    """What `with_raw_response` methods return: the official class, its `http_response` built
-    from what oxide received (headers, status, body), `parse()` done by oxide (the same
-    official objects and streams as the plain methods)."""
-
-    def __init__(self, inner: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._inner = inner
-
-    def parse(self, *, to: Any = None) -> Any:
-        if to is not None and to is not self._cast_to:
-            if self._stream:
-                raise TypeError("oxide.official: parse(to=...) of a raw stream is not supported")
-            return super().parse(to=to)  # the official parsing, on the body oxide read
-        cached = self._parsed_by_type.get(self._cast_to)
-        if cached is not None:
-            return cached
-        result = self._inner.parse()
-        if self._stream:
-            cls = Stream if isinstance(result, _OxideStream) else AsyncStream
-            result = cls(result, self._client)
-        self._parsed_by_type[self._cast_to] = result
-        return result
 
 
 class AsyncOpenAI(openai.AsyncOpenAI):
@@ -228,7 +202,7 @@ class OpenAI(openai.OpenAI):
         except _ox.OpenAIError as exc:
             raise official_error(self, exc) from exc
         if opts.mode is not None:
-            result = result._for_sync(engine._runner)
+            result = engine._sync(result, opts)  # reads on the loop the response lives on
             return raw_response(result, self, cast_to, options, stream, stream_cls)
         if stream:
             return Stream(_OxideStream(result, engine._runner), self)

@@ -26,6 +26,7 @@ from openai import _base_client as _official_base
 from openai._models import _build_discriminated_union_meta, construct_type
 
 from .. import _exceptions as _ox
+from .. import _response as _ox_response
 from .._decode import stream_item_type
 from .._models import _DECODERS
 from .._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER, RequestOptions
@@ -170,9 +171,9 @@ def official_type(tp: Any) -> OfficialType:
 
 
 def routable(client: Any, cast_to: Any, options: Any) -> bool:
-    """Whether oxide's engine serves this call. The rest (raw and streamed-response wrappers,
-    binary downloads, uploads, absolute URLs, provider runtimes, custom httpx auth) goes through
-    the official client's own httpx path, unchanged."""
+    """Whether oxide's engine serves this call. The rest (binary downloads, uploads, absolute
+    URLs, provider runtimes, custom httpx auth) goes through the official client's own httpx
+    path, unchanged."""
     if getattr(client, "_provider_runtime", None) is not None:
         return False
     if getattr(client, "custom_auth", None) is not None:
@@ -182,11 +183,8 @@ def routable(client: Any, cast_to: Any, options: Any) -> bool:
     if "://" in options.url:
         return False
     headers = options.headers
-    if isinstance(headers, Mapping) and (
-        # `with_raw_response` ("true") is served; `with_streaming_response` is not
-        headers.get(RAW_RESPONSE_HEADER, "true") != "true" or OVERRIDE_CAST_TO_HEADER in headers
-    ):
-        return False
+    if isinstance(headers, Mapping) and OVERRIDE_CAST_TO_HEADER in headers:
+        return False  # a binary response class of the official client's own
     origin = get_origin(cast_to) or cast_to
     if inspect.isclass(origin):
         return issubclass(origin, pydantic.BaseModel)
@@ -201,8 +199,9 @@ def to_oxide_call(
     headers = options.headers
     mode = None
     if isinstance(headers, Mapping) and RAW_RESPONSE_HEADER in headers:
+        # "true": `with_raw_response` (body read); "stream": `with_streaming_response`
+        mode = "stream" if headers[RAW_RESPONSE_HEADER] == "stream" else "raw"
         headers = {k: v for k, v in headers.items() if k != RAW_RESPONSE_HEADER}
-        mode = "raw"
     max_retries = options.max_retries
     security = options.security or {}
     post_parser = options.post_parser
@@ -271,19 +270,28 @@ def official_error(client: Any, err: _ox.OpenAIError) -> BaseException:
 def raw_response(
     inner: Any, client: Any, cast_to: Any, options: Any, stream: bool, stream_cls: Any
 ) -> Any:
-    """The official `LegacyAPIResponse` for one of oxide's raw responses: headers, status and
-    body on an official-http-library response (what frameworks read), `parse()` by oxide."""
-    from ._clients import LegacyAPIResponse
+    """The official response object for one of oxide's raw or streamed responses: headers,
+    status (and the body, once read) on an official-http-library response, which is what
+    frameworks read; `parse()` and the reads done by oxide."""
+    from . import _responses
 
     request = _httpx.Request(inner.method, inner.url)
+    content = getattr(inner, "_content", None)
     http_response = _httpx.Response(
         inner.status_code,
         headers=list(inner.headers.items()),
-        content=b"" if stream else inner.content,
+        content=b"" if stream or content is None else content,
         request=request,
     )
-    return LegacyAPIResponse(
+    if isinstance(inner, _ox_response.LegacyAPIResponse):
+        cls: Any = _responses.LegacyAPIResponse
+    elif isinstance(inner, _ox_response.AsyncAPIResponse):
+        cls = _responses.AsyncAPIResponse
+    else:
+        cls = _responses.APIResponse
+    return cls(
         inner,
+        body_read=not stream and content is not None,
         raw=http_response,
         cast_to=cast_to,
         client=client,

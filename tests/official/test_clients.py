@@ -193,15 +193,31 @@ async def test_raw_responses_are_official_and_served_by_oxide(
     assert completion.id in raw.parse(to=str)
 
 
-async def test_streaming_responses_take_the_official_path(
+async def test_streaming_responses_are_official_and_served_by_oxide(
     client: AsyncOpenAI, mock_openai: MockOpenAI
 ) -> None:
     async with client.chat.completions.with_streaming_response.create(
         model=MODEL, messages=MESSAGES
     ) as response:
-        assert response.status_code == 200
-        assert type(await response.parse()) is ChatCompletion
-    assert not served_by_oxide(mock_openai)
+        assert isinstance(response, openai._response.AsyncAPIResponse)
+        assert response.status_code == 200 and response.request_id
+        completion = await response.parse()
+        assert type(completion) is ChatCompletion
+        assert completion._request_id == response.request_id
+        assert (await response.json())["id"] == completion.id  # type: ignore[index]
+    assert served_by_oxide(mock_openai)
+    # an event stream read line by line, as openai-agents reads the Responses stream
+    async with client.responses.with_streaming_response.create(
+        model=MODEL, input="hi", stream=True
+    ) as response:
+        events = [event async for event in await response.parse()]
+    assert events[-1].type == "response.completed"
+    async with client.responses.with_streaming_response.create(
+        model=MODEL, input="hi", stream=True
+    ) as response:
+        lines = [line async for line in response.iter_lines()]
+    assert any(line.startswith("data: ") for line in lines)
+    assert served_by_oxide(mock_openai)
 
 
 async def test_install_makes_the_official_names_oxides(mock_openai: MockOpenAI) -> None:

@@ -25,6 +25,14 @@ def test_sync_client(mock_base_url: str, mock_server: Any) -> None:
         assert all(type(c) is ChatCompletionChunk for c in stream)
         with pytest.raises(openai.NotFoundError):
             client.models.retrieve("no-such-model")
+        raw = client.chat.completions.with_raw_response.create(model=MODEL, messages=MESSAGES)
+        assert type(raw.parse()) is ChatCompletion and raw.headers["x-request-id"]
+        with client.chat.completions.with_streaming_response.create(
+            model=MODEL, messages=MESSAGES, stream=True
+        ) as response:
+            assert isinstance(response, openai._response.APIResponse)
+            chunks = list(response.parse())
+        assert chunks and all(type(c) is ChatCompletionChunk for c in chunks)
         agent = mock_server.mock.requests[-1].headers["User-Agent"]
         assert agent == f"OpenAI/Python {oxide.__version__}"
 
