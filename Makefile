@@ -8,7 +8,7 @@ STEADY    := .mock/node_modules/@stdy/cli-linux-x64/bin/steady
 PYTEST    := $(BIN)/python -m pytest -n 2 -q
 
 .PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean fuzz \
-	conformance
+	conformance test-frameworks
 
 all: test
 
@@ -40,6 +40,19 @@ test-c:
 test-pure:
 	OXIDE_NO_EXTENSIONS=1 $(PYTEST)
 
+# Agent frameworks (openai-agents, langchain-openai) on oxide.official, with the newest official
+# SDK, in a venv of their own; oxide from the checkout (its extension built by `make build`).
+FW_VENV := .venv-frameworks
+
+$(FW_VENV)/.deps: tests_frameworks/requirements.txt
+	$(PY) -m venv $(FW_VENV)
+	$(FW_VENV)/bin/python -m pip install -q -r tests_frameworks/requirements.txt
+	touch $@
+
+test-frameworks: build $(FW_VENV)/.deps
+	PYTHONPATH=$(CURDIR) $(FW_VENV)/bin/python -m pytest -c tests_frameworks/pytest.ini \
+		--rootdir tests_frameworks -q tests_frameworks
+
 demo: build
 	$(BIN)/python -m oxide demo
 
@@ -70,12 +83,12 @@ check-types: sync-types
 	test -z "$$(git status --porcelain -- oxide/types oxide/resources oxide/_client_resources.py)"
 
 lint: venv
-	$(BIN)/python -m ruff check oxide tests codegen benchmarks soak fuzz conformance
-	$(BIN)/python -m ruff format --check oxide tests codegen benchmarks soak fuzz conformance
+	$(BIN)/python -m ruff check oxide tests tests_frameworks codegen benchmarks soak fuzz conformance
+	$(BIN)/python -m ruff format --check oxide tests tests_frameworks codegen benchmarks soak fuzz conformance
 	$(BIN)/python -m mypy
 
 fmt: venv
-	$(BIN)/python -m ruff format oxide tests codegen benchmarks soak fuzz conformance
+	$(BIN)/python -m ruff format oxide tests tests_frameworks codegen benchmarks soak fuzz conformance
 	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks soak fuzz conformance
 
 # The official SDK's own test suite (openai==3.3.1 sdist, tests/api_resources) with oxide standing
