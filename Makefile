@@ -52,6 +52,9 @@ $(FW_VENV)/.deps: tests_frameworks/requirements.txt
 test-frameworks: build $(FW_VENV)/.deps
 	PYTHONPATH=$(CURDIR) $(FW_VENV)/bin/python -m pytest -c tests_frameworks/pytest.ini \
 		--rootdir tests_frameworks -q tests_frameworks
+	# oxide.official's own tests again, on the newest official release's types.
+	PYTHONPATH=$(CURDIR) $(FW_VENV)/bin/python -m pytest -c tests_frameworks/pytest.ini \
+		--rootdir . -q tests/official
 
 demo: build
 	$(BIN)/python -m oxide demo
