@@ -19,6 +19,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), fl
 EXPECTED = {
     "chat.completions.create": ['You said: "Say hi"', "req_"],
     "session_pool": ['You said: "Say hi"', "turn resp_", "100 agents done on "],
+    "oxide.official": ['openai.types.responses.response You said: "Say hi"'],
 }
 
 
