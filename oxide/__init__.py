@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._client import AsyncClient, AsyncOpenAI, Client, OpenAI
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
+from ._data_residency import DataResidency
 from ._exceptions import (
     APIConnectionError,
     APIError,
@@ -43,6 +44,16 @@ from ._exceptions import (
     WebSocketQueueFullError,
     WebSocketServerError,
 )
+from ._http_clients import (
+    DEFAULT_CONNECTION_LIMITS,
+    DefaultAioHttpClient,
+    DefaultAsyncHttpx2Client,
+    DefaultAsyncHttpxClient,
+    DefaultHttpx2Client,
+    DefaultHttpxClient,
+    ProxiesTypes,
+    Transport,
+)
 from ._streaming import AsyncStream, Stream
 from ._types import NOT_GIVEN, NotGiven, Omit, RequestOptions, Timeout, not_given, omit
 from ._version import __version__
@@ -56,6 +67,7 @@ if TYPE_CHECKING:
     from . import pagination as pagination
     from . import resources as resources
     from . import types as types
+    from ._files import file_from_path as file_from_path
     from ._legacy_response import HttpxBinaryResponseContent as HttpxBinaryResponseContent
     from ._models import BaseModel as BaseModel
     from ._response import APIResponse as APIResponse
@@ -66,6 +78,8 @@ if TYPE_CHECKING:
     from .lib.azure import AzureOpenAI as AzureOpenAI
     from .lib.streaming import AssistantEventHandler as AssistantEventHandler
     from .lib.streaming import AsyncAssistantEventHandler as AsyncAssistantEventHandler
+    from .types.websocket_reconnection import ReconnectingEvent as ReconnectingEvent
+    from .types.websocket_reconnection import ReconnectingOverrides as ReconnectingOverrides
 
 __title__ = "oxide"
 VERSION = __version__
@@ -87,8 +101,15 @@ __all__ = [
     "Client",
     "ConflictError",
     "ContentFilterFinishReasonError",
+    "DEFAULT_CONNECTION_LIMITS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "DataResidency",
+    "DefaultAioHttpClient",
+    "DefaultAsyncHttpx2Client",
+    "DefaultAsyncHttpxClient",
+    "DefaultHttpx2Client",
+    "DefaultHttpxClient",
     "IncompleteStreamError",
     "InternalServerError",
     "InvalidWebhookSignatureError",
@@ -103,11 +124,15 @@ __all__ = [
     "OpenAIError",
     "PermissionDeniedError",
     "PreviousResponseNotFoundError",
+    "ProxiesTypes",
     "RateLimitError",
+    "ReconnectingEvent",
+    "ReconnectingOverrides",
     "RequestOptions",
     "ResponseInterruptedError",
     "Stream",
     "Timeout",
+    "Transport",
     "UnprocessableEntityError",
     "VERSION",
     "WebSocketConnectionClosedError",
@@ -116,6 +141,7 @@ __all__ = [
     "WebSocketServerError",
     "__title__",
     "__version__",
+    "file_from_path",
     "function_tool",
     "lib",
     "not_given",
@@ -154,6 +180,9 @@ _LAZY_NAMES = {
     "HttpxBinaryResponseContent": "._legacy_response",
     "AssistantEventHandler": ".lib.streaming",
     "AsyncAssistantEventHandler": ".lib.streaming",
+    "file_from_path": "._files",
+    "ReconnectingEvent": ".types.websocket_reconnection",
+    "ReconnectingOverrides": ".types.websocket_reconnection",
 }
 
 

@@ -20,7 +20,9 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
 )
+from ._data_residency import DataResidency, resolve_data_residency
 from ._exceptions import OpenAIError
+from ._http_clients import HttpClientOptions, resolve_http_client
 from ._options import NO_OPTIONS, RequestOptions, as_options
 from ._platform import platform_headers
 from ._streaming import AsyncStream, Stream
@@ -86,8 +88,9 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
-        http_client: aiohttp.ClientSession | None = None,
+        http_client: aiohttp.ClientSession | HttpClientOptions | None = None,
         connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        data_residency: DataResidency | None = None,
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
         _holder: SessionHolder | None = None,
@@ -124,6 +127,8 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
             else os.environ.get("OPENAI_WEBHOOK_SECRET")
         )
         self.websocket_base_url = websocket_base_url
+        if data_residency is not None:
+            base_url = resolve_data_residency(data_residency, base_url, websocket_base_url)
         if isinstance(base_url, NotGiven) or base_url is None:
             base_url = os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         self._base_url = str(base_url).rstrip("/") + "/"
@@ -141,11 +146,12 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
         self._custom_query: Mapping[str, object] = default_query or {}
         self._default_query = self._custom_query or None
         self._strict_response_validation = _strict_response_validation
+        session, connection_limit = resolve_http_client(http_client, connection_limit)
         self._connection_limit = connection_limit
         self._holder = _holder or SessionHolder(
             limit=connection_limit,
             limit_per_host=DEFAULT_CONNECTION_LIMIT_PER_HOST,
-            session=http_client,
+            session=session,
             loops_die_with_client=self._loops_die_with_client,
         )
         self._url_cache = {}
@@ -320,6 +326,16 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
         await self.close()
 
 
+def _sync_http_client(http_client: Any) -> HttpClientOptions | None:
+    # An aiohttp session belongs to one event loop; the sync client runs its own loops.
+    if http_client is None or isinstance(http_client, HttpClientOptions):
+        return http_client
+    raise TypeError(
+        "the sync client takes http_client=DefaultHttpxClient(limits=...) (options for its own "
+        f"pool), not {type(http_client).__name__}: oxide does not use httpx"
+    )
+
+
 class _SyncEngine(AsyncOpenAI):
     # The async engine behind `OpenAI`: same machinery, sync-client headers.
     _async_header = "false"
@@ -352,7 +368,9 @@ class OpenAI(SyncClientResources):
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, object] | None = None,
+        http_client: HttpClientOptions | None = None,
         connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+        data_residency: DataResidency | None = None,
         _strict_response_validation: bool = False,
         _enforce_credentials: bool = True,
         _engine: AsyncOpenAI | None = None,
@@ -373,7 +391,9 @@ class OpenAI(SyncClientResources):
             max_retries=max_retries,
             default_headers=default_headers,
             default_query=default_query,
+            http_client=_sync_http_client(http_client),
             connection_limit=connection_limit,
+            data_residency=data_residency,
             _strict_response_validation=_strict_response_validation,
             _enforce_credentials=_enforce_credentials,
             _clock=_clock,

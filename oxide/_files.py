@@ -65,6 +65,7 @@ __all__ = [
     "boundary_from_content_type",
     "deepcopy_with_paths",
     "extract_files",
+    "file_from_path",
     "form_fields",
     "is_file_content",
     "multipart_body",
@@ -723,3 +724,9 @@ def _prepare_file(name: str, value: object) -> _Part:
     else:
         raise TypeError(f"Unexpected file content type {type(content)} for field {name!r}")
     return _file_head(name, cast("str | None", filename), content_type, extra), body
+
+
+def file_from_path(path: str) -> FileTypes:
+    """`(file name, contents)` of a file on disk, as the official `openai.file_from_path`.
+    (Passing a `pathlib.Path` instead streams the file from disk rather than reading it whole.)"""
+    return (os.path.basename(path), pathlib.Path(path).read_bytes())

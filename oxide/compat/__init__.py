@@ -1,14 +1,25 @@
 """Drop-in names for code written against the official SDK:
 
     from oxide.compat import AsyncOpenAI      # instead of: from openai import AsyncOpenAI
+    import oxide.compat as openai             # module paths too: oxide.compat.types.chat, ...
 
-Everything `openai/__init__.py` exports and oxide implements is here under the same name. Not
-provided, because they configure httpx or features oxide does not have yet: `DefaultHttpxClient`,
-`DefaultAsyncHttpxClient`, `DefaultHttpx2Client`, `DefaultAsyncHttpx2Client`,
-`DefaultAioHttpClient` (oxide is aiohttp-native: pass an `aiohttp.ClientSession` as
-`http_client`), `Transport`, `ProxiesTypes`, `DEFAULT_CONNECTION_LIMITS` (use
-`connection_limit=`), `DataResidency`, `BedrockOpenAI`/`AsyncBedrockOpenAI`, `file_from_path`,
-`ReconnectingEvent`/`ReconnectingOverrides` (WebSocket sessions).
+Everything `openai/__init__.py` exports is here under the same name, and every module path
+under it (`oxide.compat.types...`, `oxide.compat.pagination`, `oxide.compat.lib...`,
+`oxide.compat.resources...`) is oxide's module of the same path, so a mechanical
+`openai` -> `oxide.compat` rewrite works. Names whose meaning differs, because oxide is
+aiohttp-native with no httpx:
+
+* `DefaultAioHttpClient()`, `DefaultAsyncHttpxClient(limits=...)`, `DefaultHttpxClient(...)`,
+  `DefaultAsyncHttpx2Client`, `DefaultHttpx2Client`: options for oxide's own connection pool,
+  taken by `http_client=`; `limits=` sizes the pool, httpx-only settings (`proxy`, `verify`,
+  `transport`, ...) raise a `TypeError` naming the alternative (see `oxide._http_clients`).
+* `DEFAULT_CONNECTION_LIMITS`: a `ConnectionLimits(max_connections=1000,
+  max_keepalive_connections=100)`, what `limits=` takes.
+* `Transport`, `ProxiesTypes`: httpx's types, `Any` here (oxide takes neither).
+* `DataResidency`, `file_from_path`, `ReconnectingEvent` / `ReconnectingOverrides`: as in the
+  official SDK.
+
+Not provided yet: `BedrockOpenAI` / `AsyncBedrockOpenAI` (SigV4 signing).
 """
 
 from __future__ import annotations
@@ -64,3 +75,7 @@ class _CompatModule(_ModuleType):
 
 
 _sys.modules[__name__].__class__ = _CompatModule
+
+from ._aliases import install_module_aliases as _install_module_aliases  # noqa: E402
+
+_install_module_aliases()
