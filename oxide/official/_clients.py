@@ -15,7 +15,7 @@ from .. import _client as _oxide_client
 from .. import _exceptions as _ox
 from .._streaming import AsyncStream as _OxideAsyncStream
 from .._streaming import Stream as _OxideStream
-from ._route import official_error, raw_response, routable, to_oxide_call
+from ._route import official_error, plain_result, raw_response, routable, to_oxide_call
 from ._shadow import reclassing
 
 __all__ = ["AsyncOpenAI", "AsyncStream", "OpenAI", "Stream"]
@@ -129,13 +129,16 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         engine = self._oxide_engine()
         if engine.api_key != self.api_key:
             engine = self._oxide = engine.copy(api_key=self.api_key)
-        method, path, cast, body, opts, item = to_oxide_call(cast_to, options, stream, stream_cls)
+        call = to_oxide_call(cast_to, options, stream, stream_cls)
+        method, path, cast, body, opts, item, plain = call
         try:
             result = await engine._request(
                 method, path, cast, body=body, options=opts, stream=stream, stream_cls=item
             )
         except _ox.OpenAIError as exc:
             raise official_error(self, exc) from exc
+        if plain:
+            return plain_result(self, result)
         if opts.mode is not None:
             return raw_response(result, self, cast_to, options, stream, stream_cls)
         if stream:
@@ -192,7 +195,8 @@ class OpenAI(openai.OpenAI):
         engine = self._oxide_engine()
         if engine.api_key != self.api_key:
             engine = self._oxide = engine.copy(api_key=self.api_key)
-        method, path, cast, body, opts, item = to_oxide_call(cast_to, options, stream, stream_cls)
+        call = to_oxide_call(cast_to, options, stream, stream_cls)
+        method, path, cast, body, opts, item, plain = call
         try:
             result = engine._runner.run(
                 engine._engine._request(
@@ -201,6 +205,8 @@ class OpenAI(openai.OpenAI):
             )
         except _ox.OpenAIError as exc:
             raise official_error(self, exc) from exc
+        if plain:
+            return plain_result(self, result)
         if opts.mode is not None:
             result = engine._sync(result, opts)  # reads on the loop the response lives on
             return raw_response(result, self, cast_to, options, stream, stream_cls)

@@ -23,7 +23,7 @@ import openai
 import orjson
 import pydantic
 from openai import _base_client as _official_base
-from openai._models import _build_discriminated_union_meta, construct_type
+from openai._models import _build_discriminated_union_meta, add_request_id, construct_type
 
 from .. import _exceptions as _ox
 from .. import _response as _ox_response
@@ -32,7 +32,10 @@ from .._models import _DECODERS
 from .._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER, RequestOptions
 from .._types import NOT_GIVEN, NotGiven
 
-__all__ = ["official_error", "raw_response", "routable", "to_oxide_call"]
+__all__ = ["PLAIN", "official_error", "plain_result", "raw_response", "routable", "to_oxide_call"]
+
+# oxide's raw mode, used for a plain (non-stream) call of the official client.
+PLAIN = "raw"
 
 # The official client's HTTP library (httpx, or httpx2 in the 3.x releases), for the
 # `httpx.Request` / `httpx.Response` objects its exceptions carry.
@@ -193,15 +196,20 @@ def routable(client: Any, cast_to: Any, options: Any) -> bool:
 
 def to_oxide_call(
     cast_to: Any, options: Any, stream: bool, stream_cls: Any
-) -> tuple[str, str, Any, Any, RequestOptions, Any]:
+) -> tuple[str, str, Any, Any, RequestOptions, Any, bool]:
     """(method, path, cast_to, body, options, stream_cls) for oxide's `_request`; a
     `with_raw_response` call asks for oxide's raw response (see `raw_response`)."""
     headers = options.headers
     mode = None
+    plain = False
     if isinstance(headers, Mapping) and RAW_RESPONSE_HEADER in headers:
         # "true": `with_raw_response` (body read); "stream": `with_streaming_response`
         mode = "stream" if headers[RAW_RESPONSE_HEADER] == "stream" else "raw"
         headers = {k: v for k, v in headers.items() if k != RAW_RESPONSE_HEADER}
+    elif not stream:
+        # A plain call is made raw too: its result carries the response's `x-request-id` as
+        # `_request_id`, as the official client's do (see `plain_result`).
+        mode, plain = PLAIN, True
     max_retries = options.max_retries
     security = options.security or {}
     post_parser = options.post_parser
@@ -226,7 +234,19 @@ def to_oxide_call(
         options.json_data,
         opts,
         key,
+        plain,
     )
+
+
+def plain_result(client: Any, raw: Any) -> Any:
+    """What a plain call returns: the parsed official object with its `_request_id`."""
+    try:
+        parsed = raw.parse()
+    except _ox.OpenAIError as exc:
+        raise official_error(client, exc) from exc
+    if isinstance(parsed, pydantic.BaseModel):
+        add_request_id(parsed, raw.request_id)  # type: ignore[arg-type]
+    return parsed
 
 
 def _request(err: Any) -> Any:

@@ -66,6 +66,8 @@ async def test_chat_completion_is_the_official_class(
     assert type(completion) is ChatCompletion
     assert isinstance(completion, openai.BaseModel)
     assert completion.choices[0].message.content
+    # the response's x-request-id, as on the official client's results (openai-agents reads it)
+    assert (completion._request_id or "").startswith("req_")
     # pydantic sees a real model: validation of the object and its dump round-trip.
     assert ChatCompletion.model_validate(completion.model_dump()) == completion
     assert served_by_oxide(mock_openai)

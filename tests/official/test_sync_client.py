@@ -20,6 +20,7 @@ def test_sync_client(mock_base_url: str, mock_server: Any) -> None:
         assert isinstance(client, openai.OpenAI)
         completion = client.chat.completions.create(model=MODEL, messages=MESSAGES)
         assert type(completion) is ChatCompletion
+        assert (completion._request_id or "").startswith("req_")
         stream = client.chat.completions.create(model=MODEL, messages=MESSAGES, stream=True)
         assert isinstance(stream, openai.Stream) and isinstance(stream, Stream)
         assert all(type(c) is ChatCompletionChunk for c in stream)
