@@ -26,15 +26,17 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess test
         "(or use oxide.AsyncOpenAI / oxide.compat, which do not)"
     ) from exc
 
-from ._clients import AsyncOpenAI, AsyncStream, OpenAI, Stream
+from ._clients import AsyncAzureOpenAI, AsyncOpenAI, AsyncStream, AzureOpenAI, OpenAI, Stream
 from ._install import install, installed, uninstall
 from ._responses import APIResponse, AsyncAPIResponse, LegacyAPIResponse
 
 __all__ = [
     "APIResponse",
     "AsyncAPIResponse",
+    "AsyncAzureOpenAI",
     "AsyncOpenAI",
     "AsyncStream",
+    "AzureOpenAI",
     "LegacyAPIResponse",
     "OpenAI",
     "Stream",

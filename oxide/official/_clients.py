@@ -18,7 +18,7 @@ from .._streaming import Stream as _OxideStream
 from ._route import official_error, plain_result, raw_response, routable, to_oxide_call
 from ._shadow import reclassing
 
-__all__ = ["AsyncOpenAI", "AsyncStream", "OpenAI", "Stream"]
+__all__ = ["AsyncAzureOpenAI", "AsyncOpenAI", "AsyncStream", "AzureOpenAI", "OpenAI", "Stream"]
 
 _T = TypeVar("_T")
 
@@ -225,6 +225,58 @@ class OpenAI(openai.OpenAI):
         if self._oxide is not None and self._oxide_source is None:
             self._oxide.close()
         super().close()
+
+
+def _azure_engine_options(official: Any) -> dict[str, Any]:
+    """The official Azure client's settings, as oxide's Azure client takes them (oxide's
+    routing of deployments, `api-version` and `api-key` / AD-token auth is the official one's:
+    `tests/api/test_azure.py`)."""
+    options = _engine_options(official)
+    options["default_query"] = {
+        k: v for k, v in options["default_query"].items() if k != "api-version"
+    }
+    options["api_version"] = official._api_version
+    options["azure_ad_token"] = official._azure_ad_token
+    options["azure_ad_token_provider"] = official._azure_ad_token_provider
+    endpoint = official._azure_endpoint
+    if endpoint is not None:
+        del options["base_url"]
+        options["azure_endpoint"] = str(endpoint)
+        options["azure_deployment"] = official._azure_deployment
+    return options
+
+
+class AsyncAzureOpenAI(AsyncOpenAI, openai.AsyncAzureOpenAI):
+    """The official async Azure client, served by oxide's Azure engine (a `with_options` copy
+    gets a pool of its own)."""
+
+    def _oxide_engine(self) -> Any:
+        if self._oxide is None:
+            from ..lib.azure import AsyncAzureOpenAI as _OxideAsyncAzure
+
+            self._oxide = _OxideAsyncAzure(**_azure_engine_options(self))
+        return self._oxide
+
+    async def close(self) -> None:
+        if self._oxide is not None:
+            await self._oxide.close()
+        await openai.AsyncAzureOpenAI.close(self)
+
+
+class AzureOpenAI(OpenAI, openai.AzureOpenAI):
+    """The official sync Azure client, served by oxide's Azure engine."""
+
+    def _oxide_engine(self) -> Any:
+        if self._oxide is None:
+            from ..lib.azure import AzureOpenAI as _OxideAzure
+
+            self._oxide = _OxideAzure(**_azure_engine_options(self))
+        return self._oxide
+
+    def close(self) -> None:
+        if self._oxide is not None:
+            self._oxide.close()
+        openai.AzureOpenAI.close(self)
 
 
 def _serve_resources_with_oxides_transform(ours: type, official: type) -> None:

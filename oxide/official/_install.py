@@ -1,4 +1,4 @@
-"""`install()`: make `openai.OpenAI` / `openai.AsyncOpenAI` oxide's, for code that builds its own
+"""`install()`: make `openai.OpenAI` / `openai.AsyncOpenAI` (and the Azure ones) oxide's, for code that builds its own
 client (LangChain's `ChatOpenAI`, LlamaIndex, ...). Opt-in and process-wide: it rebinds the two
 names in the `openai` package and nothing else (code that imported the names before keeps what
 it imported; pass such code a client instead). The classes are subclasses of the official ones,
@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import openai
 
-from ._clients import AsyncOpenAI, OpenAI
+from ._clients import AsyncAzureOpenAI, AsyncOpenAI, AzureOpenAI, OpenAI
 
 __all__ = ["install", "installed", "uninstall"]
 
-_OFFICIAL = {"OpenAI": openai.OpenAI, "AsyncOpenAI": openai.AsyncOpenAI}
-_OURS = {"OpenAI": OpenAI, "AsyncOpenAI": AsyncOpenAI}
+_OFFICIAL = {
+    "OpenAI": openai.OpenAI,
+    "AsyncOpenAI": openai.AsyncOpenAI,
+    "AzureOpenAI": openai.AzureOpenAI,
+    "AsyncAzureOpenAI": openai.AsyncAzureOpenAI,
+}
+_OURS = {
+    "OpenAI": OpenAI,
+    "AsyncOpenAI": AsyncOpenAI,
+    "AzureOpenAI": AzureOpenAI,
+    "AsyncAzureOpenAI": AsyncAzureOpenAI,
+}
 
 
 def install() -> None:
@@ -31,4 +41,4 @@ def uninstall() -> None:
 
 
 def installed() -> bool:
-    return openai.OpenAI is OpenAI and openai.AsyncOpenAI is AsyncOpenAI
+    return all(getattr(openai, name) is cls for name, cls in _OURS.items())
