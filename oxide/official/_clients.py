@@ -85,34 +85,53 @@ class Stream(openai.Stream[_T]):
         self._inner.close()
 
 
-class AsyncOpenAI(openai.AsyncOpenAI):
+class _Served:
+    """What both clients share: their oxide engine, made on first use from the official
+    client's settings (a `with_options` copy's engine shares its source's pool)."""
+
+    _oxide: Any = None
+    _oxide_source: Any = None
+    _engine_cls: Any
+
+    def _oxide_engine(self) -> Any:
+        if self._oxide is None:
+            settings = _engine_options(self)
+            source = self._oxide_source
+            if source is not None and source._oxide is not None:
+                headers = settings.pop("default_headers")
+                query = settings.pop("default_query")
+                self._oxide = source._oxide.copy(
+                    **settings, set_default_headers=headers, set_default_query=query
+                )
+            else:
+                self._oxide = self._engine_cls(**settings)
+        return self._oxide
+
+    def _engine_for_call(self) -> Any:
+        engine = self._oxide_engine()
+        api_key = self.api_key  # type: ignore[attr-defined]
+        if engine.api_key != api_key:  # refreshed by the official client's key provider
+            engine = self._oxide = engine.copy(api_key=api_key)
+        return engine
+
+    def copy(self, **kwargs: Any) -> Any:
+        copied = super().copy(**kwargs)  # type: ignore[misc]
+        copied._oxide_source = self
+        return copied
+
+    with_options = copy
+
+
+class AsyncOpenAI(_Served, openai.AsyncOpenAI):
     """The official async client, served by oxide's engine.
 
     `from oxide.official import AsyncOpenAI` in place of `from openai import AsyncOpenAI`: the
     same constructor, the installed official release's resources and types, and oxide's cost
-    per call. Calls oxide does not serve itself (raw and streamed-response wrappers, uploads,
-    binary downloads, provider runtimes) take the official client's own path.
+    per call. Calls oxide does not serve itself (uploads, binary downloads, absolute URLs,
+    provider runtimes, custom httpx auth) take the official client's own path.
     """
 
-    _oxide: _oxide_client.AsyncOpenAI | None = None
-    _oxide_source: AsyncOpenAI | None = None
-
-    def _oxide_engine(self) -> _oxide_client.AsyncOpenAI:
-        engine = self._oxide
-        if engine is None:
-            source = self._oxide_source
-            if source is not None and source._oxide is not None:
-                # A `with_options` copy shares its source's connection pool.
-                settings = _engine_options(self)
-                headers = settings.pop("default_headers")
-                query = settings.pop("default_query")
-                engine = source._oxide.copy(
-                    **settings, set_default_headers=headers, set_default_query=query
-                )
-            else:
-                engine = _oxide_client.AsyncOpenAI(**_engine_options(self))
-            self._oxide = engine
-        return engine
+    _engine_cls = _oxide_client.AsyncOpenAI
 
     async def request(
         self,
@@ -126,11 +145,10 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             return await super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
         if self._api_key_provider is not None:
             options = await self._prepare_options(options)  # refreshes the key
-        engine = self._oxide_engine()
-        if engine.api_key != self.api_key:
-            engine = self._oxide = engine.copy(api_key=self.api_key)
-        call = to_oxide_call(cast_to, options, stream, stream_cls)
-        method, path, cast, body, opts, item, plain = call
+        engine = self._engine_for_call()
+        method, path, cast, body, opts, item, plain = to_oxide_call(
+            cast_to, options, stream, stream_cls
+        )
         try:
             result = await engine._request(
                 method, path, cast, body=body, options=opts, stream=stream, stream_cls=item
@@ -141,16 +159,7 @@ class AsyncOpenAI(openai.AsyncOpenAI):
             return plain_result(self, result)
         if opts.mode is not None:
             return raw_response(result, self, cast_to, options, stream, stream_cls)
-        if stream:
-            return AsyncStream(result, self)
-        return result
-
-    def copy(self, **kwargs: Any) -> Any:
-        copied = super().copy(**kwargs)
-        copied._oxide_source = self
-        return copied
-
-    with_options = copy
+        return AsyncStream(result, self)
 
     async def close(self) -> None:
         if self._oxide is not None and self._oxide_source is None:
@@ -158,27 +167,10 @@ class AsyncOpenAI(openai.AsyncOpenAI):
         await super().close()
 
 
-class OpenAI(openai.OpenAI):
+class OpenAI(_Served, openai.OpenAI):
     """The official sync client, served by oxide's engine (see `AsyncOpenAI`)."""
 
-    _oxide: _oxide_client.OpenAI | None = None
-    _oxide_source: OpenAI | None = None
-
-    def _oxide_engine(self) -> _oxide_client.OpenAI:
-        engine = self._oxide
-        if engine is None:
-            source = self._oxide_source
-            settings = _engine_options(self)
-            if source is not None and source._oxide is not None:
-                headers = settings.pop("default_headers")
-                query = settings.pop("default_query")
-                engine = source._oxide.copy(
-                    **settings, set_default_headers=headers, set_default_query=query
-                )
-            else:
-                engine = _oxide_client.OpenAI(**settings)
-            self._oxide = engine
-        return engine
+    _engine_cls = _oxide_client.OpenAI
 
     def request(
         self,
@@ -192,11 +184,10 @@ class OpenAI(openai.OpenAI):
             return super().request(cast_to, options, stream=stream, stream_cls=stream_cls)
         if self._api_key_provider is not None:
             options = self._prepare_options(options)
-        engine = self._oxide_engine()
-        if engine.api_key != self.api_key:
-            engine = self._oxide = engine.copy(api_key=self.api_key)
-        call = to_oxide_call(cast_to, options, stream, stream_cls)
-        method, path, cast, body, opts, item, plain = call
+        engine = self._engine_for_call()
+        method, path, cast, body, opts, item, plain = to_oxide_call(
+            cast_to, options, stream, stream_cls
+        )
         try:
             result = engine._runner.run(
                 engine._engine._request(
@@ -210,16 +201,7 @@ class OpenAI(openai.OpenAI):
         if opts.mode is not None:
             result = engine._sync(result, opts)  # reads on the loop the response lives on
             return raw_response(result, self, cast_to, options, stream, stream_cls)
-        if stream:
-            return Stream(_OxideStream(result, engine._runner), self)
-        return result
-
-    def copy(self, **kwargs: Any) -> Any:
-        copied = super().copy(**kwargs)
-        copied._oxide_source = self
-        return copied
-
-    with_options = copy
+        return Stream(_OxideStream(result, engine._runner), self)
 
     def close(self) -> None:
         if self._oxide is not None and self._oxide_source is None:

@@ -43,9 +43,35 @@ class _Fed:
     _inner: Any
     http_response: Any
 
-    def _init_fed(self, inner: Any, body_read: bool) -> None:
+    _cast_to: Any
+    _client: Any
+    _parsed_by_type: dict[Any, Any]
+    request_id: Any
+
+    def __init__(self, inner: Any, *, body_read: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)  # the official class's, next in the MRO
         self._inner = inner
         self._body_read = body_read
+        self._streams: bool = kwargs["stream"]
+
+    def _own_type(self, to: Any) -> bool:
+        """Whether `parse(to=to)` is the call's own type (oxide parses it); another type is
+        parsed by the official code from the body oxide read (not for event streams)."""
+        if to is None or to is self._cast_to:
+            return True
+        if self._streams:
+            raise TypeError("oxide.official: parse(to=...) of an event stream is not supported")
+        return False
+
+    def _parsed(self, result: Any) -> Any:
+        """`result` of oxide's parse as the official object (a stream, or a model with its
+        `_request_id`), kept for the next `parse()`."""
+        if self._streams:
+            result = _official_stream(result, self._client)
+        else:
+            result = _with_request_id(result, self.request_id)
+        self._parsed_by_type[self._cast_to] = result
+        return result
 
     def _keep_body(self, body: bytes) -> None:
         # The official-library response gets the body, for `.text`, `.json()`, `parse(to=...)`.
@@ -62,49 +88,21 @@ class _Fed:
 class LegacyAPIResponse(_Fed, _official_legacy.LegacyAPIResponse[_T]):
     """What `with_raw_response` methods return (the body is read, streams excepted)."""
 
-    def __init__(self, inner: Any, *, body_read: bool, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._init_fed(inner, body_read)
-
     def parse(self, *, to: Any = None) -> Any:
-        if to is not None and to is not self._cast_to:
-            if self._stream:
-                raise TypeError("oxide.official: parse(to=...) of a raw stream is not supported")
+        if not self._own_type(to):
             return super().parse(to=to)  # the official parsing, of the body oxide read
         cached = self._parsed_by_type.get(self._cast_to)
-        if cached is not None:
-            return cached
-        result = self._inner.parse()
-        if self._stream:
-            result = _official_stream(result, self._client)
-        else:
-            result = _with_request_id(result, self.request_id)
-        self._parsed_by_type[self._cast_to] = result
-        return result
+        return cached if cached is not None else self._parsed(self._inner.parse())
 
 
 class AsyncAPIResponse(_Fed, _official_response.AsyncAPIResponse[_T]):
     """What `with_streaming_response` gives inside `async with`: the body is read on demand."""
 
-    def __init__(self, inner: Any, *, body_read: bool, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._init_fed(inner, body_read)
-
     async def parse(self, *, to: Any = None) -> Any:
-        if to is not None and to is not self._cast_to:
-            if self._is_sse_stream:
-                raise TypeError("oxide.official: parse(to=...) of a stream is not supported")
+        if not self._own_type(to):
             return await super().parse(to=to)  # reads through `read()` below
         cached = self._parsed_by_type.get(self._cast_to)
-        if cached is not None:
-            return cached
-        result = await self._inner.parse()
-        if self._is_sse_stream:
-            result = _official_stream(result, self._client)
-        else:
-            result = _with_request_id(result, self.request_id)
-        self._parsed_by_type[self._cast_to] = result
-        return result
+        return cached if cached is not None else self._parsed(await self._inner.parse())
 
     async def read(self) -> bytes:
         body: bytes = await self._inner.read()
@@ -137,25 +135,11 @@ class AsyncAPIResponse(_Fed, _official_response.AsyncAPIResponse[_T]):
 class APIResponse(_Fed, _official_response.APIResponse[_T]):
     """The sync client's `with_streaming_response` response."""
 
-    def __init__(self, inner: Any, *, body_read: bool, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._init_fed(inner, body_read)
-
     def parse(self, *, to: Any = None) -> Any:
-        if to is not None and to is not self._cast_to:
-            if self._is_sse_stream:
-                raise TypeError("oxide.official: parse(to=...) of a stream is not supported")
+        if not self._own_type(to):
             return super().parse(to=to)
         cached = self._parsed_by_type.get(self._cast_to)
-        if cached is not None:
-            return cached
-        result = self._inner.parse()
-        if self._is_sse_stream:
-            result = _official_stream(result, self._client)
-        else:
-            result = _with_request_id(result, self.request_id)
-        self._parsed_by_type[self._cast_to] = result
-        return result
+        return cached if cached is not None else self._parsed(self._inner.parse())
 
     def read(self) -> bytes:
         body: bytes = self._inner.read()

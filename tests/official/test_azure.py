@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -15,20 +14,10 @@ import pytest
 
 import oxide
 import oxide.official
-from tests.api._recording_server import RecordingServer, comparable, recording_server
-from tests.api.test_azure import CONFIGS, ENV, calls
+from tests.api._recording_server import RecordingServer, comparable
 
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENV:
-        monkeypatch.delenv(name, raising=False)
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[RecordingServer]:
-    with recording_server() as srv:
-        yield srv
+# The Azure tests' configurations, calls and fixtures (a clean environment, the server).
+from tests.api.test_azure import CONFIGS, _clean_env, calls, server  # noqa: F401
 
 
 def same_requests(srv: RecordingServer, make: Any) -> list[dict[str, Any]]:
