@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -14,10 +15,16 @@ import pytest
 
 import oxide
 import oxide.official
-from tests.api._recording_server import RecordingServer, comparable
+from tests.api._recording_server import RecordingServer, comparable, recording_server
 
-# The Azure tests' configurations, calls and fixtures (a clean environment, the server).
-from tests.api.test_azure import CONFIGS, _clean_env, calls, server  # noqa: F401
+# The Azure tests' configurations and calls; their autouse fixture that cleans the environment.
+from tests.api.test_azure import CONFIGS, _clean_env, calls  # noqa: F401
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RecordingServer]:
+    with recording_server() as srv:
+        yield srv
 
 
 def same_requests(srv: RecordingServer, make: Any) -> list[dict[str, Any]]:
