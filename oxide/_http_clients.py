@@ -12,6 +12,7 @@ your own is still taken as it is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,35 +38,13 @@ Transport = Any
 ProxiesTypes = Any
 
 
+@dataclass(frozen=True)
 class ConnectionLimits:
     """The pool size, as httpx's `Limits` (oxide's pool keeps idle connections up to the same
-    limit, so `max_keepalive_connections` is informational). A plain class: `dataclasses`
-    would be one more module for every `import oxide`."""
+    limit, so `max_keepalive_connections` is informational)."""
 
-    __slots__ = ("max_connections", "max_keepalive_connections")
-
-    def __init__(
-        self,
-        max_connections: int | None = DEFAULT_CONNECTION_LIMIT,
-        max_keepalive_connections: int | None = 100,
-    ) -> None:
-        self.max_connections = max_connections
-        self.max_keepalive_connections = max_keepalive_connections
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, ConnectionLimits) and (
-            self.max_connections,
-            self.max_keepalive_connections,
-        ) == (other.max_connections, other.max_keepalive_connections)
-
-    def __hash__(self) -> int:
-        return hash((self.max_connections, self.max_keepalive_connections))
-
-    def __repr__(self) -> str:
-        return (
-            f"ConnectionLimits(max_connections={self.max_connections}, "
-            f"max_keepalive_connections={self.max_keepalive_connections})"
-        )
+    max_connections: int | None = DEFAULT_CONNECTION_LIMIT
+    max_keepalive_connections: int | None = 100
 
 
 DEFAULT_CONNECTION_LIMITS = ConnectionLimits(max_connections=1000, max_keepalive_connections=100)

@@ -12,22 +12,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, TypeVar
 
-import pydantic
 from openai import _legacy_response as _official_legacy
 from openai import _response as _official_response
 
 from .._streaming import Stream as _OxideStream
+from ._route import with_request_id
 
 __all__ = ["APIResponse", "AsyncAPIResponse", "LegacyAPIResponse"]
 
 _T = TypeVar("_T")
-
-
-def _with_request_id(parsed: Any, request_id: str | None) -> Any:
-    if isinstance(parsed, pydantic.BaseModel):
-        # As the official parse(): `response._request_id`.
-        object.__setattr__(parsed, "_request_id", request_id)
-    return parsed
 
 
 def _official_stream(result: Any, client: Any) -> Any:
@@ -69,7 +62,7 @@ class _Fed:
         if self._streams:
             result = _official_stream(result, self._client)
         else:
-            result = _with_request_id(result, self.request_id)
+            result = with_request_id(result, self.request_id)
         self._parsed_by_type[self._cast_to] = result
         return result
 

@@ -32,10 +32,14 @@ from .._models import _DECODERS
 from .._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER, RequestOptions
 from .._types import NOT_GIVEN, NotGiven
 
-__all__ = ["PLAIN", "official_error", "plain_result", "raw_response", "routable", "to_oxide_call"]
-
-# oxide's raw mode, used for a plain (non-stream) call of the official client.
-PLAIN = "raw"
+__all__ = [
+    "official_error",
+    "plain_result",
+    "raw_response",
+    "routable",
+    "to_oxide_call",
+    "with_request_id",
+]
 
 # The official client's HTTP library (httpx, or httpx2 in the 3.x releases), for the
 # `httpx.Request` / `httpx.Response` objects its exceptions carry.
@@ -197,8 +201,9 @@ def routable(client: Any, cast_to: Any, options: Any) -> bool:
 def to_oxide_call(
     cast_to: Any, options: Any, stream: bool, stream_cls: Any
 ) -> tuple[str, str, Any, Any, RequestOptions, Any, bool]:
-    """(method, path, cast_to, body, options, stream_cls) for oxide's `_request`; a
-    `with_raw_response` call asks for oxide's raw response (see `raw_response`)."""
+    """(method, path, cast_to, body, options, stream_cls) for oxide's `_request`, and whether
+    the call is a plain one (see `plain_result`); `with_raw_response` and
+    `with_streaming_response` calls ask for oxide's raw responses (see `raw_response`)."""
     headers = options.headers
     mode = None
     plain = False
@@ -209,7 +214,7 @@ def to_oxide_call(
     elif not stream:
         # A plain call is made raw too: its result carries the response's `x-request-id` as
         # `_request_id`, as the official client's do (see `plain_result`).
-        mode, plain = PLAIN, True
+        mode, plain = "raw", True
     max_retries = options.max_retries
     security = options.security or {}
     post_parser = options.post_parser
@@ -244,8 +249,13 @@ def plain_result(client: Any, raw: Any) -> Any:
         parsed = raw.parse()
     except _ox.OpenAIError as exc:
         raise official_error(client, exc) from exc
+    return with_request_id(parsed, raw.request_id)
+
+
+def with_request_id(parsed: Any, request_id: str | None) -> Any:
+    """`parsed._request_id`, set as the official parse() sets it (on models only)."""
     if isinstance(parsed, pydantic.BaseModel):
-        add_request_id(parsed, raw.request_id)  # type: ignore[arg-type]
+        add_request_id(parsed, request_id)  # type: ignore[arg-type]
     return parsed
 
 
