@@ -76,6 +76,8 @@ if TYPE_CHECKING:
     from .lib import pydantic_function_tool as pydantic_function_tool
     from .lib.azure import AsyncAzureOpenAI as AsyncAzureOpenAI
     from .lib.azure import AzureOpenAI as AzureOpenAI
+    from .lib.bedrock import AsyncBedrockOpenAI as AsyncBedrockOpenAI
+    from .lib.bedrock import BedrockOpenAI as BedrockOpenAI
     from .lib.streaming import AssistantEventHandler as AssistantEventHandler
     from .lib.streaming import AsyncAssistantEventHandler as AsyncAssistantEventHandler
     from .types.websocket_reconnection import ReconnectingEvent as ReconnectingEvent
@@ -91,6 +93,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncAzureOpenAI",
+    "AsyncBedrockOpenAI",
     "AsyncClient",
     "AsyncOpenAI",
     "AsyncStream",
@@ -98,6 +101,7 @@ __all__ = [
     "AzureOpenAI",
     "BadRequestError",
     "BaseModel",
+    "BedrockOpenAI",
     "Client",
     "ConflictError",
     "ContentFilterFinishReasonError",
@@ -166,11 +170,12 @@ max_retries: int = DEFAULT_MAX_RETRIES
 default_headers: _Mapping[str, str] | None = None
 default_query: _Mapping[str, object] | None = None
 http_client: Any = None  # the SDK's httpx client: not taken by oxide's sync client
-api_type: str | None = _os.environ.get("OPENAI_API_TYPE")  # "openai" or "azure"
+api_type: str | None = _os.environ.get("OPENAI_API_TYPE")  # "openai", "azure", "amazon-bedrock"
 api_version: str | None = _os.environ.get("OPENAI_API_VERSION")
 azure_endpoint: str | None = _os.environ.get("AZURE_OPENAI_ENDPOINT")
 azure_ad_token: str | None = _os.environ.get("AZURE_OPENAI_AD_TOKEN")
 azure_ad_token_provider: _Callable[[], str] | None = None
+bedrock_token_provider: _Callable[[], str] | None = None
 
 _LAZY_MODULES = frozenset({"types", "resources", "pagination", "lib"})
 _LAZY_LIB = frozenset({"function_tool", "pydantic_function_tool"})
@@ -215,6 +220,12 @@ def __getattr__(name: str) -> Any:
         from .lib import azure
 
         value = getattr(azure, name)
+        globals()[name] = value
+        return value
+    if name == "BedrockOpenAI" or name == "AsyncBedrockOpenAI":
+        from .lib import bedrock
+
+        value = getattr(bedrock, name)
         globals()[name] = value
         return value
     if name.startswith("__"):

@@ -5,11 +5,12 @@ The settings are plain attributes of the `oxide` module (defined in `oxide/__ini
 the package's `__getattr__`, which lands here: nothing is imported or built before first use.
 
 As in the SDK, one sync client is built on first use (`OpenAI`, or `AzureOpenAI` when `api_type`
-is "azure" or Azure settings / environment variables are present; `api_type` is then written
-back), and it then follows the module's settings: the SDK's `_ModuleClient` reads them through
-properties on every request; oxide's engine precomputes its headers, so the module client's
-engine compares the settings with the ones it applied last before each request (a tuple compare)
-and re-applies them when they changed. Changing `api_type` or `azure_endpoint` builds a new client
+is "azure" or Azure settings / environment variables are present, `api_type` is then written
+back; `BedrockOpenAI` when `api_type` is "amazon-bedrock", which is never guessed), and it then
+follows the module's settings: the SDK's `_ModuleClient` reads them through properties on every
+request; oxide's engine precomputes its headers, so the module client's engine compares the
+settings with the ones it applied last before each request (a tuple compare) and re-applies them
+when they changed. Changing `api_type` or `azure_endpoint` builds a new client
 on the next resource access. As in the SDK, building the client writes the values it resolved
 (`api_key` from the environment, `timeout`, `default_headers`, ...) back into the module.
 """
@@ -119,17 +120,7 @@ class _LiveSettings:
         engine: Any = self
         api_key, admin, organization, project, webhook_secret, base_url = state[:6]
         timeout, max_retries, headers, query = state[6:10]
-        if callable(api_key):
-            if api_key is not engine._api_key_provider:
-                engine._api_key_provider = api_key
-                engine.api_key = ""
-        else:
-            engine._api_key_provider = None
-            if api_key is None and self._azure:
-                from .lib.azure import API_KEY_SENTINEL
-
-                api_key = API_KEY_SENTINEL
-            engine.api_key = api_key or ""
+        self._apply_api_key(api_key)
         engine.admin_api_key = admin
         engine.organization = organization
         engine.project = project
@@ -154,6 +145,20 @@ class _LiveSettings:
         engine._default_query = query or None
         engine._static_headers = engine._build_static_headers()
         self._applied = state
+
+    def _apply_api_key(self, api_key: Any) -> None:
+        engine: Any = self
+        if callable(api_key):
+            if api_key is not engine._api_key_provider:
+                engine._api_key_provider = api_key
+                engine.api_key = ""
+        else:
+            engine._api_key_provider = None
+            if api_key is None and self._azure:
+                from .lib.azure import API_KEY_SENTINEL
+
+                api_key = API_KEY_SENTINEL
+            engine.api_key = api_key or ""
 
 
 class _ModuleEngine(_LiveSettings, _SyncEngine):
@@ -184,6 +189,35 @@ def _azure_client(m: Any) -> OpenAI:
         default_query=m.default_query,
     )
     return AzureOpenAI(_engine=engine)
+
+
+def _bedrock_client(m: Any) -> OpenAI:
+    # As the SDK's `_BedrockModuleClient`: the region, AWS credentials and base URL come from
+    # the environment (or `oxide.base_url`); `oxide.api_key`, when set, is the bearer credential
+    # of every request (None: the client's own auth, bearer or SigV4).
+    from .lib.bedrock import _CALLABLE_API_KEY, BedrockOpenAI, _BedrockSyncEngine
+
+    class _BedrockModuleEngine(_LiveSettings, _BedrockSyncEngine):
+        _module_client_name = "_BedrockModuleClient"
+
+        def _apply_api_key(self, api_key: Any) -> None:
+            if callable(api_key):
+                raise OpenAIError(_CALLABLE_API_KEY)
+            self._use_module_api_key(api_key)
+
+    engine = _BedrockModuleEngine(
+        api_key=m.api_key,
+        bedrock_token_provider=m.bedrock_token_provider,
+        organization=m.organization,
+        project=m.project,
+        webhook_secret=m.webhook_secret,
+        base_url=m.base_url,
+        timeout=m.timeout,
+        max_retries=m.max_retries,
+        default_headers=m.default_headers,
+        default_query=m.default_query,
+    )
+    return BedrockOpenAI(_engine=engine)
 
 
 def _openai_client(m: Any) -> OpenAI:
@@ -248,14 +282,18 @@ def load_client() -> OpenAI:
         client = _azure_client(m)
     elif m.api_type == "openai":
         client = _openai_client(m)
+    elif m.api_type == "amazon-bedrock":
+        client = _bedrock_client(m)
     else:
         raise OpenAIError(
             f"Unsupported `api_type` {m.api_type!r} for oxide's module client: "
-            "expected 'openai' or 'azure'"
+            "expected 'openai', 'azure' or 'amazon-bedrock'"
         )
     engine: Any = client._engine
-    # What the client resolved goes back into the module, as the SDK's property setters do.
-    m.api_key = engine._api_key_provider or engine.api_key
+    # What the client resolved goes back into the module, as the SDK's property setters do
+    # (but a Bedrock client's credential: the SDK keeps it off `openai.api_key`).
+    if m.api_type != "amazon-bedrock":
+        m.api_key = engine._api_key_provider or engine.api_key
     m.admin_api_key = engine.admin_api_key
     m.organization = engine.organization
     m.timeout = engine.timeout

@@ -10,9 +10,7 @@ import pkgutil
 import openai
 
 # Official modules with no oxide twin, and why (each is also named in README/compat docs).
-UNMIRRORED: dict[str, str] = {
-    "lib.bedrock": "BedrockOpenAI / AsyncBedrockOpenAI (SigV4 signing) are not built yet",
-}
+UNMIRRORED: dict[str, str] = {}
 
 
 def official_modules() -> list[str]:

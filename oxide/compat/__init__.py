@@ -18,8 +18,8 @@ aiohttp-native with no httpx:
 * `Transport`, `ProxiesTypes`: httpx's types, `Any` here (oxide takes neither).
 * `DataResidency`, `file_from_path`, `ReconnectingEvent` / `ReconnectingOverrides`: as in the
   official SDK.
-
-Not provided yet: `BedrockOpenAI` / `AsyncBedrockOpenAI` (SigV4 signing).
+* `BedrockOpenAI` / `AsyncBedrockOpenAI` (`oxide.lib.bedrock`): as in the official SDK; AWS SigV4
+  needs the optional botocore (`pip install 'oxide[bedrock]'`), bearer tokens do not.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ _SETTINGS = frozenset(
         "azure_endpoint",
         "azure_ad_token",
         "azure_ad_token_provider",
+        "bedrock_token_provider",
     }
 )
 
