@@ -65,6 +65,10 @@ MIXINS = {
         "oxide.types._overrides.responses",
         "ParsedResponseMixin",
     ),
+    ("openai.types.beta.agent_session_message", "AgentSessionMessage"): (
+        "oxide.types._overrides.agents",
+        "AgentSessionMessageMixin",
+    ),
 }
 
 # Undeclared fields the API sends on almost every payload of some types. Declaring them at run
@@ -514,8 +518,12 @@ class BodyWriter:
 
         bases = []
         mixin = MIXINS.get((self.m.name, node.name))
+        # A computed `__api_exclude__` (nested exclusions for the SDK's transform) is not
+        # copied: oxide's request encoder applies each class's own `__api_exclude__` at any depth.
         methods = [
-            n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            n.name
+            for n in node.body
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name != "__api_exclude__"
         ]
         if methods and mixin is None:
             raise SystemExit(
@@ -544,6 +552,7 @@ class BodyWriter:
         }
         self.builtin_fields = {n for n in own if n in BUILTINS}
         body: list[tuple[bool, str]] = []  # (is a docstring, text)
+        self.hidden: list[str] = []
         for stmt in node.body:
             if is_docstring(stmt):
                 body.append((True, self.segment(stmt)))
@@ -560,6 +569,8 @@ class BodyWriter:
                 raise SystemExit(
                     f"{self.m.name}.{node.name}: unexpected {ast.unparse(stmt)[:60]!r}"
                 )
+        if self.hidden:
+            body.append((False, f"__oxide_hidden__ = {tuple(self.hidden)!r}"))
         if cls in self.shadow and is_model:
             at = 1 if body and body[0][0] else 0
             body.insert(at, (False, f"__oxide_shadow__ = {self.shadow[cls]!r}"))
@@ -630,12 +641,20 @@ class BodyWriter:
             return text + " = None"
         if isinstance(value, ast.Call) and ast.unparse(value.func) == "FieldInfo":
             kwargs = {kw.arg: kw.value for kw in value.keywords}
-            unknown = set(kwargs) - {"alias", "default"}
+            unknown = set(kwargs) - {"alias", "default", "default_factory", "repr"}
             if unknown or value.args:
                 raise SystemExit(f"{self.m.name}: unsupported Field({ast.unparse(value)})")
             parts = []
+            if "repr" in kwargs:
+                if ast.unparse(kwargs["repr"]) != "False":
+                    raise SystemExit(f"{self.m.name}: unsupported Field({ast.unparse(value)})")
+                self.hidden.append(stmt.target.id)
             if "default" in kwargs:
                 parts.append(f"default={ast.unparse(kwargs['default'])}")
+            if "default_factory" in kwargs:
+                factory = kwargs["default_factory"]
+                scan_names(factory, self.names)
+                parts.append(f"default_factory={ast.unparse(factory)}")
             if "alias" in kwargs:
                 parts.append(f"name={ast.unparse(kwargs['alias'])}")
             self.names.add("field")
@@ -645,6 +664,11 @@ class BodyWriter:
 
 def _copy_node(node: ast.expr) -> ast.expr:
     return ast.parse(ast.unparse(node), mode="eval").body
+
+
+# pydantic's strict scalars (`Union[StrictStr, StrictBool]`: no coercion between the members);
+# msgspec never coerces between JSON types, so the plain type decodes the same.
+STRICT_SCALARS = {"StrictStr": "str", "StrictInt": "int", "StrictBool": "bool", "StrictFloat": "float"}
 
 
 class _Qualify(ast.NodeTransformer):
@@ -658,6 +682,8 @@ class _Qualify(ast.NodeTransformer):
         return node
 
     def visit_Name(self, node: ast.Name) -> ast.AST:
+        if node.id in STRICT_SCALARS:
+            return ast.Name(id=STRICT_SCALARS[node.id], ctx=ast.Load())
         if node.id in self.names:
             return ast.Attribute(
                 value=ast.Name(id="builtins", ctx=ast.Load()), attr=node.id, ctx=ast.Load()

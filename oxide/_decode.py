@@ -25,13 +25,20 @@ __all__ = ["parse_body", "status_error", "stream_item_type"]
 def status_error(status: int, content: bytes, response: Response) -> APIError:
     text = content[:MAX_ERROR_BODY].decode("utf-8", "replace").strip()
     body: object = text
+    message = f"Error code: {status}"
     try:
         # stdlib json, as the SDK: orjson turns big ints into floats and refuses NaN and lone
-        # surrogate escapes, which would change `body` and the message. Error path only.
+        # surrogate escapes, which would change `body`. Error path only.
         body = json.loads(text)
-        message = f"Error code: {status} - {body}"
     except Exception:
-        message = text or f"Error code: {status}"
+        pass
+    else:
+        # Only the API's own message goes in the text (the SDK's rule since 3.4x): the whole
+        # body stays on `.body`, and a body echoing the request stays out of logs.
+        error = body.get("error", body) if isinstance(body, dict) else None
+        detail = error.get("message") if isinstance(error, dict) else None
+        if isinstance(detail, str) and detail:
+            message += f" - {detail}"
     return make_status_error(message, body=body, response=response)
 
 

@@ -82,9 +82,9 @@ class APIError(OpenAIError):
         self.message = message
         self.body = body
         if isinstance(body, dict):
-            # Whatever the server sent, as the SDK's lenient `construct_type` keeps it: a
-            # non-str `code` (seen: ints) stays an int.
-            self.code = body.get("code")
+            # Always a string, as the SDK's since 3.4x: servers send ints too (seen: 429).
+            code = body.get("code")
+            self.code = str(code) if code is not None else None
             self.param = body.get("param")
             self.type = body.get("type")
         else:

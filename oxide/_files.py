@@ -174,9 +174,12 @@ def _extract_items(
     index += 1
     if isinstance(obj, dict):
         try:
-            # Pop the entry when nothing but `<array>` steps remain (the files themselves);
-            # a dict on the way to a deeper file stays, minus that file.
-            if all(p == "<array>" for p in path[index:]):
+            # Pop the entry when nothing but `<array>` steps remain and it is the file or a
+            # list of them (a lone file where an array is expected stays a form field, as
+            # with the SDK); a dict on the way to a deeper file stays, minus that file.
+            if all(p == "<array>" for p in path[index:]) and (
+                index == len(path) or isinstance(obj[key], list)
+            ):
                 item = obj.pop(key)
             else:
                 item = obj[key]
@@ -273,18 +276,11 @@ def _stringify_item(key: str, value: object) -> Iterator[tuple[str, str]]:
         for item in value:
             yield from _stringify_item(key + "[]", item)
         return
-    # httpx's `primitive_value_to_str`; an empty result (None, "") is not sent at all.
-    text = (
-        "true"
-        if value is True
-        else "false"
-        if value is False
-        else ""
-        if value is None
-        else str(value)
-    )
-    if text:
-        yield key, text
+    # The SDK's `_qs` rules: None is not sent at all; an empty string is an empty field
+    # (httpx2 sends it).
+    if value is None:
+        return
+    yield key, "true" if value is True else "false" if value is False else str(value)
 
 
 # -- httpx's part headers ----------------------------------------------------------------------

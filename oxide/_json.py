@@ -45,7 +45,7 @@ def to_jsonable(obj: Any) -> Any:
         value = float(obj)
         _check_finite(value)
         return value
-    to_dict = getattr(obj, "to_dict", None)
+    to_dict = getattr(obj, "_api_dict", None) or getattr(obj, "to_dict", None)
     if to_dict is not None:
         result = to_dict()
     else:

@@ -958,17 +958,26 @@ class _classproperty:
 
 
 class _UnsetAsNone(property):
-    """The class attribute of an optional field: reads UNSET (absent from the JSON) as None."""
+    """The class attribute of an optional field: reads UNSET (absent from the JSON) as None,
+    or as a new value of the field's `default_factory` when it has one."""
 
     member: Any
 
-    def __init__(self, member: Any) -> None:
+    def __init__(self, member: Any, factory: Any = None) -> None:
         get = member.__get__
         set_ = member.__set__
 
-        def fget(obj: Any, _get: Any = get, _unset: Any = UNSET) -> Any:
-            value = _get(obj)
-            return None if value is _unset else value
+        if factory is None:
+
+            def fget(obj: Any, _get: Any = get, _unset: Any = UNSET) -> Any:
+                value = _get(obj)
+                return None if value is _unset else value
+
+        else:
+
+            def fget(obj: Any, _get: Any = get, _unset: Any = UNSET) -> Any:
+                value = _get(obj)
+                return factory() if value is _unset else value
 
         def fdel(obj: Any) -> None:
             set_(obj, UNSET)
@@ -998,6 +1007,7 @@ def _rewrite_defaults(namespace: dict[str, Any]) -> tuple[set[str], set[str]]:
     """Give every field a run-time default of UNSET; return (required, optional) names."""
     required: set[str] = set()
     optional: set[str] = set()
+    factories: dict[str, Any] = {}
     for name, annotation in _own_annotations(namespace).items():
         if _is_classvar(annotation):
             continue
@@ -1015,6 +1025,14 @@ def _rewrite_defaults(namespace: dict[str, Any]) -> tuple[set[str], set[str]]:
             elif value.default is None:
                 namespace[name] = msgspec.field(default=UNSET, name=value.name)
                 optional.add(name)
+            elif value.default_factory is not NODEFAULT:
+                # `FieldInfo(default_factory=dict)`: absent reads as a new `{}`, as with the
+                # SDK, yet stays out of `to_dict()` and `model_fields_set` (never sent).
+                factories[name] = value.default_factory
+                namespace[name] = msgspec.field(default=UNSET, name=value.name)
+                optional.add(name)
+    if factories:
+        namespace["__oxide_factories__"] = factories
     return required, optional
 
 
@@ -1062,12 +1080,15 @@ class _ModelMeta(msgspec.StructMeta):
         type.__setattr__(cls, "__oxide_required__", frozenset(required))
         type.__setattr__(cls, "__oxide_optional__", frozenset(optional))
         type.__setattr__(cls, "__oxide_shadow_fields__", frozenset(shadow))
+        factories: dict[str, Any] = {}
+        for base in reversed(cls.__mro__):
+            factories.update(base.__dict__.get("__oxide_factories__", {}))
         for field in cls.__struct_fields__:
             descriptor = next(k.__dict__[field] for k in cls.__mro__ if field in k.__dict__)
             member = getattr(descriptor, "member", descriptor)
             if field in optional or field in shadow:
                 if not (isinstance(descriptor, _UnsetAsNone) and descriptor.member is member):
-                    type.__setattr__(cls, field, _UnsetAsNone(member))
+                    type.__setattr__(cls, field, _UnsetAsNone(member, factories.get(field)))
             elif isinstance(descriptor, _UnsetAsNone):
                 type.__setattr__(cls, field, member)
         return cls
@@ -1110,6 +1131,10 @@ class BaseModel(
         return _dump_struct(
             self, _DumpOptions(exclude_none, exclude_unset, exclude_defaults, use_api_names)
         )
+
+    def _api_dict(self) -> dict[str, object]:
+        """The object as a request sends it back (`oxide._json.to_jsonable`)."""
+        return _dump_struct(self, _API_DUMP)
 
     def to_json(
         self,
@@ -1272,13 +1297,18 @@ class BaseModel(
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """`dict(model)`, as with pydantic: (name, value) pairs."""
-        yield from self._repr_items()
+        yield from self._repr_items(hidden=())
 
-    def _repr_items(self) -> Iterator[tuple[str, Any]]:
+    def _repr_items(self, hidden: Any = None) -> Iterator[tuple[str, Any]]:
+        # `FieldInfo(repr=False)` fields (a webhook's signing secret) stay out of reprs.
+        if hidden is None:
+            hidden = getattr(type(self), "__oxide_hidden__", ())
         shadow = None
         for (name, _wire, kind), value in zip(
             _plan(type(self)), msgspec.structs.astuple(self), strict=True
         ):
+            if name in hidden:
+                continue
             if kind == _SHADOW:
                 if value is not UNSET:
                     shadow = shadow or []
@@ -1352,7 +1382,7 @@ def _instance_dict(obj: Any) -> dict[str, Any] | None:
 
 
 class _DumpOptions:
-    __slots__ = ("by_alias", "exclude_defaults", "exclude_none", "exclude_unset")
+    __slots__ = ("by_alias", "exclude_defaults", "exclude_none", "exclude_unset", "for_api")
 
     def __init__(
         self,
@@ -1360,13 +1390,18 @@ class _DumpOptions:
         exclude_unset: bool = True,
         exclude_defaults: bool = False,
         by_alias: bool = True,
+        for_api: bool = False,
     ) -> None:
         self.exclude_none = exclude_none
         self.exclude_unset = exclude_unset
         self.exclude_defaults = exclude_defaults
         self.by_alias = by_alias
+        # Sent back in a request: leave out the client-side fields a class names in
+        # `__api_exclude__` (`parsed` of a parsed output text), at any depth, as the SDK does.
+        self.for_api = for_api
 
 
+_API_DUMP = _DumpOptions(for_api=True)
 _REQUIRED, _OPTIONAL, _SHADOW = 0, 1, 2
 _PLANS: dict[type, tuple[tuple[str, str, int], ...]] = {}
 
@@ -1402,9 +1437,12 @@ def _shadow_items(obj: Any) -> list[tuple[str, Any]]:
 def _dump_struct(obj: Any, o: _DumpOptions) -> dict[str, Any]:
     out: dict[str, Any] = {}
     shadow = None
+    excluded = getattr(type(obj), "__api_exclude__", None) if o.for_api else None
     for (name, wire, kind), value in zip(
         _plan(type(obj)), msgspec.structs.astuple(obj), strict=True
     ):
+        if excluded and name in excluded:
+            continue
         if value is UNSET:
             # Absent from the payload. The SDK's construct leaves it unset but reads it as None
             # (a required field too, whose "default" is then None).

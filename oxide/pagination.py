@@ -33,6 +33,8 @@ __all__ = [
     "SyncCursorPage",
     "SyncNextCursorPage",
     "SyncPage",
+    "SyncTokenPage",
+    "AsyncTokenPage",
 ]
 
 _T = TypeVar("_T")
@@ -278,6 +280,27 @@ class _NextCursor:
         return PageInfo(params={"after": self.next})
 
 
+class _NextToken:
+    """Pages with an opaque `next` token sent back as `page` (admin lists): `has_more` decides
+    when sent, even for an empty page."""
+
+    data: list[Any]
+    has_more: bool | None = None
+    next: str | None = None
+
+    _fields: ClassVar[tuple[str, ...]] = ("has_more", "next")
+
+    def has_next_page(self) -> bool:
+        if self.has_more is None:
+            return BasePage.has_next_page(self)  # type: ignore[arg-type]
+        return self.has_more and self.next_page_info() is not None
+
+    def next_page_info(self) -> PageInfo | None:
+        if not self.next:
+            return None
+        return PageInfo(params={"page": self.next})
+
+
 class SyncPage(_WholeList, BaseSyncPage[_T], Generic[_T]):
     data: list[_T]
     object: str
@@ -317,6 +340,18 @@ class SyncNextCursorPage(_NextCursor, BaseSyncPage[_T], Generic[_T]):
 
 
 class AsyncNextCursorPage(_NextCursor, BaseAsyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+    next: str | None = None
+
+
+class SyncTokenPage(_NextToken, BaseSyncPage[_T], Generic[_T]):
+    data: list[_T]
+    has_more: bool | None = None
+    next: str | None = None
+
+
+class AsyncTokenPage(_NextToken, BaseAsyncPage[_T], Generic[_T]):
     data: list[_T]
     has_more: bool | None = None
     next: str | None = None

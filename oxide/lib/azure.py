@@ -79,6 +79,34 @@ class MutuallyExclusiveAuthError(OpenAIError):
         )
 
 
+def _resolve_auth(api_key: Any, azure_ad_token: Any, provider: Any) -> tuple[Any, Any]:
+    """One credential at most (the sentinel a copy carries is none); the environment only when
+    none is given, an AD token before a key (the SDK's `_resolve_azure_auth`)."""
+    given = (api_key is not None and api_key != API_KEY_SENTINEL) + (azure_ad_token is not None)
+    if given + (provider is not None) > 1:
+        raise MutuallyExclusiveAuthError()
+    if api_key is None and azure_ad_token is None and provider is None:
+        azure_ad_token = os.environ.get("AZURE_OPENAI_AD_TOKEN")
+        if azure_ad_token is None:
+            api_key = os.environ.get("AZURE_OPENAI_API_KEY")
+    return api_key, azure_ad_token
+
+
+def _copy_auth(client: Any, api_key: Any, azure_ad_token: Any, provider: Any) -> dict[str, Any]:
+    """A copy keeps the credential unless one is given, which then replaces it (switching to an
+    AD token does not inherit the old key)."""
+    if api_key is None and azure_ad_token is None and provider is None:
+        api_key = client._api_key_provider or client.api_key
+        azure_ad_token, provider = client._azure_ad_token, client._azure_ad_token_provider
+    else:
+        api_key, azure_ad_token = _resolve_auth(api_key, azure_ad_token, provider)
+    return {
+        "api_key": api_key or API_KEY_SENTINEL,
+        "azure_ad_token": azure_ad_token,
+        "azure_ad_token_provider": provider,
+    }
+
+
 def _resolve(
     *,
     api_version: str | None,
@@ -93,10 +121,7 @@ def _resolve(
 ) -> tuple[Any, str | None, str, dict[str, object], str, str | None]:
     """The SDK's constructor checks, in its order, with its messages: returns api_key,
     azure_ad_token, api_version, default_query, base_url, azure_endpoint."""
-    if api_key is None:
-        api_key = os.environ.get("AZURE_OPENAI_API_KEY")
-    if azure_ad_token is None:
-        azure_ad_token = os.environ.get("AZURE_OPENAI_AD_TOKEN")
+    api_key, azure_ad_token = _resolve_auth(api_key, azure_ad_token, azure_ad_token_provider)
     if (
         enforce_credentials
         and api_key is None
@@ -281,12 +306,13 @@ class AsyncAzureOpenAI(AsyncOpenAI):
                     token = await token
                 elif inspect.iscoroutine(token):
                     token.close()  # never awaited: no "coroutine was never awaited" warning
-            if not token or not isinstance(token, str):
+            if isinstance(token, str):
+                token = str.__str__(token)  # a str subclass's own methods are not trusted
+            if not isinstance(token, str) or not token:
                 raise ValueError(
-                    "Expected `azure_ad_token_provider` argument to return a string but it "
-                    f"returned {token}",
+                    "Expected `azure_ad_token_provider` argument to return a non-empty string."
                 )
-            return str(token)
+            return token
         return None
 
     # -- the request hook: only Azure clients pay for it -------------------------------------
@@ -427,15 +453,13 @@ class AsyncAzureOpenAI(AsyncOpenAI):
         else:
             routing = {"base_url": self._base_url}
         return type(self)(
-            api_key=api_key or self._api_key_provider or self.api_key,
+            **_copy_auth(self, api_key, azure_ad_token, azure_ad_token_provider),
             admin_api_key=admin_api_key or self.admin_api_key,
             organization=organization or self.organization,
             project=project or self.project,
             webhook_secret=webhook_secret or self.webhook_secret,
             websocket_base_url=websocket_base_url or self.websocket_base_url,
             api_version=api_version or self._api_version,
-            azure_ad_token=azure_ad_token or self._azure_ad_token,
-            azure_ad_token_provider=azure_ad_token_provider or self._azure_ad_token_provider,
             timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
             http_client=http_client,
             max_retries=self.max_retries if isinstance(max_retries, NotGiven) else max_retries,

@@ -87,11 +87,9 @@ CONFIGS: dict[str, Any] = {
         "azure_deployment": "dep",
     },
     "ad_token": lambda ep: {"azure_ad_token": "tok", "azure_endpoint": ep},
-    "ad_token_and_key": lambda ep: {"azure_ad_token": "tok", "api_key": "k", "azure_endpoint": ep},
     "provider": lambda ep: {"azure_ad_token_provider": lambda: "prov", "azure_endpoint": ep},
-    "provider_and_key": lambda ep: {
+    "provider_deployment": lambda ep: {
         "azure_ad_token_provider": lambda: "prov",
-        "api_key": "key",
         "azure_endpoint": ep,
         "azure_deployment": "d",
     },
@@ -221,7 +219,6 @@ async def test_async_clients_match_the_sdk(srv: RecordingServer) -> None:
     async def run(lib: Any) -> list[dict[str, Any]]:
         client = lib.AsyncAzureOpenAI(
             azure_ad_token_provider=provider,
-            api_key="key",
             api_version="v",
             azure_endpoint=srv.url,
             max_retries=0,
@@ -318,8 +315,43 @@ def test_bad_provider_result_matches_the_sdk(srv: RecordingServer) -> None:
             ).models.list()
         )
         assert name == "ValueError"
-        assert msg.startswith("Expected `azure_ad_token_provider` argument to return a string")
+        assert msg == "Expected `azure_ad_token_provider` argument to return a non-empty string."
     assert srv.take() == []
+
+
+@pytest.mark.parametrize("cls", ["AzureOpenAI", "AsyncAzureOpenAI"])
+@pytest.mark.parametrize(
+    "credentials",
+    [
+        {"api_key": "k", "azure_ad_token": "t"},
+        {"api_key": "k", "azure_ad_token_provider": lambda: "p"},
+        {"azure_ad_token": "t", "azure_ad_token_provider": lambda: "p"},
+    ],
+)
+def test_credentials_are_mutually_exclusive(cls: str, credentials: dict[str, Any]) -> None:
+    name, msg = same_error(
+        lambda lib: getattr(lib, cls)(api_version="v", azure_endpoint="https://x", **credentials)
+    )
+    assert name == "MutuallyExclusiveAuthError" and "mutually exclusive" in msg
+
+
+def test_environment_only_without_credentials(
+    srv: RecordingServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AZURE_OPENAI_AD_TOKEN / AZURE_OPENAI_API_KEY fill in only when no credential is given;
+    a copy given a new credential drops the old one."""
+    monkeypatch.setenv("AZURE_OPENAI_AD_TOKEN", "env-token")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "env-key")
+    sent = []
+    for lib in (openai, oxide):
+        base = lib.AzureOpenAI(api_version="v", azure_endpoint=srv.url, max_retries=0)
+        keyed = lib.AzureOpenAI(api_key="k", api_version="v", azure_endpoint=srv.url)
+        for client in (base, keyed, keyed.with_options(azure_ad_token="t2")):
+            client.models.list()
+        sent.append(
+            [(r["headers"].get("authorization"), r["headers"].get("api-key")) for r in srv.take()]
+        )
+    assert sent[0] == sent[1] == [("Bearer env-token", None), (None, "k"), ("Bearer t2", None)]
 
 
 def test_sentinel_api_key() -> None:

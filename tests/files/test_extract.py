@@ -258,7 +258,7 @@ def test_form_fields_match_sdk(data: dict[str, Any]) -> None:
 def test_form_field_rules() -> None:
     assert form_fields(
         {"a": {"b": [True, None, 1.5]}, "s": "", "n": None, "x": NOT_GIVEN, "o": omit}
-    ) == [("a[b][]", "true"), ("a[b][]", "1.5")]
+    ) == [("a[b][]", "true"), ("a[b][]", "1.5"), ("s", "")]
     assert form_fields(None) == []
 
 

@@ -12,7 +12,7 @@ from openai.lib._parsing._completions import validate_input_tools as sdk_validat
 from openai.lib._parsing._responses import (
     parse_function_tool_arguments as sdk_parse_responses,
 )
-from openai.resources.responses.responses import _make_tools as sdk_make_tools
+from openai.lib._response_resources import _make_tools as sdk_make_tools
 from openai.types.chat.chat_completion_message_function_tool_call import Function
 from openai.types.responses import ResponseFunctionToolCall
 

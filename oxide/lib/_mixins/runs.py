@@ -52,7 +52,7 @@ else:
 
 class RunsMixin(_SyncBase):
     @overload
-    @deprecated("use `stream` instead")
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_stream(
         self,
         *,
@@ -84,7 +84,7 @@ class RunsMixin(_SyncBase):
         ...
 
     @overload
-    @deprecated("use `stream` instead")
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_stream(
         self,
         *,
@@ -116,7 +116,7 @@ class RunsMixin(_SyncBase):
         """Create a Run stream"""
         ...
 
-    @deprecated("use `stream` instead")
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_stream(
         self,
         *,
@@ -467,7 +467,7 @@ class RunsMixin(_SyncBase):
 
 class AsyncRunsMixin(_AsyncBase):
     @overload
-    @deprecated("use `stream` instead")
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_stream(
         self,
         *,
@@ -498,7 +498,7 @@ class AsyncRunsMixin(_AsyncBase):
         ...
 
     @overload
-    @deprecated("use `stream` instead")
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_stream(
         self,
         *,
@@ -529,7 +529,7 @@ class AsyncRunsMixin(_AsyncBase):
         """Create a Run stream"""
         ...
 
-    @deprecated("use `stream` instead")
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_stream(
         self,
         *,

@@ -12,6 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Iterable, Optional, Union, overload
 
 from ..._base_client import make_request_options
+from ..._compat import deprecated
 from ..._streaming import AsyncStream, Stream
 from ..._types import NOT_GIVEN, Body, Headers, NotGiven, Omit, Query, Timeout, omit
 from ..._utils import maybe_transform
@@ -47,6 +48,7 @@ else:
 
 class ThreadsMixin(_SyncBase):
     @overload
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_run_stream(
         self,
         *,
@@ -77,6 +79,7 @@ class ThreadsMixin(_SyncBase):
         ...
 
     @overload
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_run_stream(
         self,
         *,
@@ -107,6 +110,7 @@ class ThreadsMixin(_SyncBase):
         """Create a thread and stream the run back"""
         ...
 
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_run_stream(
         self,
         *,
@@ -186,6 +190,7 @@ class ThreadsMixin(_SyncBase):
 
 class AsyncThreadsMixin(_AsyncBase):
     @overload
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_run_stream(
         self,
         *,
@@ -216,6 +221,7 @@ class AsyncThreadsMixin(_AsyncBase):
         ...
 
     @overload
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_run_stream(
         self,
         *,
@@ -246,6 +252,7 @@ class AsyncThreadsMixin(_AsyncBase):
         """Create a thread and stream the run back"""
         ...
 
+    @deprecated("The Assistants API is deprecated in favor of the Responses API")
     def create_and_run_stream(
         self,
         *,
