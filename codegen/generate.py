@@ -523,7 +523,8 @@ class BodyWriter:
         methods = [
             n.name
             for n in node.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name != "__api_exclude__"
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and n.name != "__api_exclude__"
         ]
         if methods and mixin is None:
             raise SystemExit(
@@ -625,6 +626,8 @@ class BodyWriter:
             stmt.end_col_offset :
         ]
         comment = tail[tail.find("#") :].strip() if "#" in tail else ""
+        if comment.startswith("# ty: ignore"):  # the SDK's checker since 3.4x: same meaning
+            comment = "# type: ignore"
         if not comment.startswith(("# type:", "# pyright:")):
             comment = ""
         elif comment == "# type: ignore":  # pyright needs it; mypy may not (strict flags that)
@@ -668,7 +671,12 @@ def _copy_node(node: ast.expr) -> ast.expr:
 
 # pydantic's strict scalars (`Union[StrictStr, StrictBool]`: no coercion between the members);
 # msgspec never coerces between JSON types, so the plain type decodes the same.
-STRICT_SCALARS = {"StrictStr": "str", "StrictInt": "int", "StrictBool": "bool", "StrictFloat": "float"}
+STRICT_SCALARS = {
+    "StrictStr": "str",
+    "StrictInt": "int",
+    "StrictBool": "bool",
+    "StrictFloat": "float",
+}
 
 
 class _Qualify(ast.NodeTransformer):

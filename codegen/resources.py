@@ -60,9 +60,9 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import builtins
 import importlib.util
+import os
 import re
 import sys
 import tempfile
@@ -295,6 +295,7 @@ def not_mirrored_websocket_class(module: str, node: ast.ClassDef) -> str | None:
     names = [node.name, *(ast.unparse(b) for b in node.bases)]
     pattern = re.compile(rf"^(Base)?(Async)?{prefix}(Connection(Manager)?|\w*ConnectionResource)$")
     return reason if any(pattern.match(n) for n in names) else None
+
 
 # Module-level functions using unmirrored internals, imported from a hand-written module instead
 # of copied (so the methods calling them are kept): (SDK module, function) -> "oxide.module:name".
@@ -829,9 +830,7 @@ def plan_class(plan: ModulePlan, node: ast.ClassDef, omitted: dict[str, str]) ->
     wrapped_omitted = {k.partition(".")[2] for k in omitted if "." in k}
     # The With* wrappers of a class whose dropped methods are not provided (NOT_MIRRORED) leave
     # those out too (the module's resource classes come before their wrappers).
-    wrapped_omitted |= {
-        d.method for d in plan.dropped_methods if (m.name, d.cls) in NOT_MIRRORED
-    }
+    wrapped_omitted |= {d.method for d in plan.dropped_methods if (m.name, d.cls) in NOT_MIRRORED}
     for method, defs in groups.items():
         key = f"{node.name}.{method}"
         if key in omitted:
@@ -1143,6 +1142,10 @@ def render_module(plan: ModulePlan, version: str) -> str:
     src.edits.append((0, src.starts[first - 1], ""))
     body = src.apply()
     used = names_used(body)
+    if m.is_package:  # a package's re-exports are used by being in `__all__`
+        for node in m.tree.body:
+            if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "__all__":
+                used |= set(ast.literal_eval(node.value))
     # Kept code can only use an unmirrored import's name as a local of its own (a `stream`
     # parameter beside the SDK's `stream` helper): such imports go.
     used -= {

@@ -306,7 +306,11 @@ class BaseAsyncClient:
             )
         if stream:
             return await self._open_stream(
-                resp, request, stream_item_type(stream_cls, cast_to), expect_usage
+                resp,
+                request,
+                stream_item_type(stream_cls, cast_to),
+                expect_usage,
+                options.events_only,
             )
         result = parse_body(cast_to, raw_body, resp, request)
         if options is not NO_OPTIONS and not isinstance(options.post_parser, NotGiven):
@@ -319,6 +323,7 @@ class BaseAsyncClient:
         request: Request,
         item_type: Any,
         expect_usage: bool = False,
+        events_only: bool = False,
     ) -> AsyncStream[Any]:
         content_type = resp.headers.get("Content-Type", "")
         failure: BaseException | None = None
@@ -353,6 +358,7 @@ class BaseAsyncClient:
             request=request,
             expect_usage=expect_usage,
             failure=failure,
+            events_only=events_only,
         )
 
     # -- the official SDK's verbs, called by the generated resources ------------------------

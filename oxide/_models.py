@@ -958,26 +958,17 @@ class _classproperty:
 
 
 class _UnsetAsNone(property):
-    """The class attribute of an optional field: reads UNSET (absent from the JSON) as None,
-    or as a new value of the field's `default_factory` when it has one."""
+    """The class attribute of an optional field: reads UNSET (absent from the JSON) as None."""
 
     member: Any
 
-    def __init__(self, member: Any, factory: Any = None) -> None:
+    def __init__(self, member: Any) -> None:
         get = member.__get__
         set_ = member.__set__
 
-        if factory is None:
-
-            def fget(obj: Any, _get: Any = get, _unset: Any = UNSET) -> Any:
-                value = _get(obj)
-                return None if value is _unset else value
-
-        else:
-
-            def fget(obj: Any, _get: Any = get, _unset: Any = UNSET) -> Any:
-                value = _get(obj)
-                return factory() if value is _unset else value
+        def fget(obj: Any, _get: Any = get, _unset: Any = UNSET) -> Any:
+            value = _get(obj)
+            return None if value is _unset else value
 
         def fdel(obj: Any) -> None:
             set_(obj, UNSET)
@@ -1007,7 +998,7 @@ def _rewrite_defaults(namespace: dict[str, Any]) -> tuple[set[str], set[str]]:
     """Give every field a run-time default of UNSET; return (required, optional) names."""
     required: set[str] = set()
     optional: set[str] = set()
-    factories: dict[str, Any] = {}
+    factory: set[str] = set()
     for name, annotation in _own_annotations(namespace).items():
         if _is_classvar(annotation):
             continue
@@ -1026,13 +1017,14 @@ def _rewrite_defaults(namespace: dict[str, Any]) -> tuple[set[str], set[str]]:
                 namespace[name] = msgspec.field(default=UNSET, name=value.name)
                 optional.add(name)
             elif value.default_factory is not NODEFAULT:
-                # `FieldInfo(default_factory=dict)`: absent reads as a new `{}`, as with the
-                # SDK, yet stays out of `to_dict()` and `model_fields_set` (never sent).
-                factories[name] = value.default_factory
+                # `FieldInfo(default_factory=dict)`: optional. Absent, the SDK's `construct`
+                # reads it as None (it does not call the factory), and so does oxide; its
+                # default is not None, so `exclude_defaults` keeps it (`__oxide_factory__`).
                 namespace[name] = msgspec.field(default=UNSET, name=value.name)
                 optional.add(name)
-    if factories:
-        namespace["__oxide_factories__"] = factories
+                factory.add(name)
+    if factory:
+        namespace["__oxide_factory__"] = frozenset(factory)
     return required, optional
 
 
@@ -1080,15 +1072,12 @@ class _ModelMeta(msgspec.StructMeta):
         type.__setattr__(cls, "__oxide_required__", frozenset(required))
         type.__setattr__(cls, "__oxide_optional__", frozenset(optional))
         type.__setattr__(cls, "__oxide_shadow_fields__", frozenset(shadow))
-        factories: dict[str, Any] = {}
-        for base in reversed(cls.__mro__):
-            factories.update(base.__dict__.get("__oxide_factories__", {}))
         for field in cls.__struct_fields__:
             descriptor = next(k.__dict__[field] for k in cls.__mro__ if field in k.__dict__)
             member = getattr(descriptor, "member", descriptor)
             if field in optional or field in shadow:
                 if not (isinstance(descriptor, _UnsetAsNone) and descriptor.member is member):
-                    type.__setattr__(cls, field, _UnsetAsNone(member, factories.get(field)))
+                    type.__setattr__(cls, field, _UnsetAsNone(member))
             elif isinstance(descriptor, _UnsetAsNone):
                 type.__setattr__(cls, field, member)
         return cls
@@ -1411,6 +1400,7 @@ def _plan(cls: type) -> tuple[tuple[str, str, int], ...]:
     plan = _PLANS.get(cls)
     if plan is None:
         optional: frozenset[str] = getattr(cls, "__oxide_optional__", frozenset())
+        optional -= getattr(cls, "__oxide_factory__", frozenset())  # dumped as required ones
         shadow: frozenset[str] = getattr(cls, "__oxide_shadow_fields__", frozenset())
         plan = tuple(
             (

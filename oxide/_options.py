@@ -15,7 +15,7 @@ resource *view* holds a mode, and a user's own `extra_headers` can ask for it as
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -56,6 +56,8 @@ class RequestOptions(msgspec.Struct, frozen=True, gc=False):
     admin_auth: bool = False
     # A per-call retry budget (the SDK's `options={"max_retries": n}` on the raw verbs).
     max_retries: int | None = None
+    # `stream_mode="events"`: SSE `thread.*` event names are not wrapped Assistants-style.
+    events_only: bool = False
 
     def with_params(self, params: Mapping[str, object]) -> RequestOptions:
         """These options with `params` merged over the query (the next page's cursor)."""
@@ -78,16 +80,27 @@ def make_request_options(
     post_parser: Callable[[Any], Any] | NotGiven = NOT_GIVEN,
     security: Mapping[str, bool] | None = None,
     synthesize_event_and_data: bool | None = None,
+    stream_mode: Literal["legacy", "events"] | None = None,
 ) -> RequestOptions:
     """The official SDK's `make_request_options`, returning a frozen `RequestOptions`.
 
     `security` names the auth scheme an endpoint uses: the client's `api_key`, or for the
     organization admin endpoints its `admin_api_key`. `synthesize_event_and_data` (the
-    Assistants streams) is what oxide's streams always do for `thread.*` events: decode
-    `{"event": <SSE event>, "data": <data>}`, so it needs no per-call state.
+    Assistants streams) is what oxide's streams do for `thread.*` events: decode
+    `{"event": <SSE event>, "data": <data>}`, so it needs no per-call state; `stream_mode=
+    "events"` (the Agents session events) turns that off: the data alone is the event.
     """
     admin_auth = security is not None and bool(security.get("admin_api_key_auth"))
-    if not (query or extra_headers or extra_query or extra_body or idempotency_key or admin_auth):
+    events_only = stream_mode == "events"
+    if not (
+        query
+        or extra_headers
+        or extra_query
+        or extra_body
+        or idempotency_key
+        or admin_auth
+        or events_only
+    ):
         # `is` first: the common case, without the ABC check that also knows `openai.NOT_GIVEN`.
         if (timeout is NOT_GIVEN or isinstance(timeout, NotGiven)) and isinstance(
             post_parser, NotGiven
@@ -118,6 +131,7 @@ def make_request_options(
         mode=mode,
         override_cast_to=override,
         admin_auth=admin_auth,
+        events_only=events_only,
     )
 
 

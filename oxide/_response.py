@@ -153,6 +153,7 @@ class _ResponseBase:
             response=self._raw,
             request=self._request,
             expect_usage=self._expect_usage,
+            events_only=self._options is not None and self._options.events_only,
         )
         self._handed_off = True
         if self._runner is None:

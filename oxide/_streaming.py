@@ -102,8 +102,11 @@ class AsyncStream(Generic[_T]):
         request: Request,
         expect_usage: bool = False,
         failure: BaseException | None = None,
+        events_only: bool = False,
     ) -> None:
         self._decode = decode
+        # Wrap `thread.*` events Assistants-style unless the call said `stream_mode="events"`.
+        self._legacy = not events_only
         # Raised by the first read instead of any event: a JSON body where events were asked
         # for. The SDK hands such a stream back and yields nothing; oxide hands it back too
         # (so code that only closes it works the same) but never lets it pass as empty.
@@ -183,7 +186,7 @@ class AsyncStream(Generic[_T]):
         if not data or data.isspace():  # no copy of every event, as strip() would make
             return None
         event = sse.event
-        if event is not None and event.startswith("thread."):
+        if event is not None and self._legacy and event.startswith("thread."):
             # Assistants events name their type only in the SSE `event:` field; as the SDK
             # does, decode `{"event": ..., "data": ...}` (AssistantStreamEvent's tag).
             data = '{"event":' + msgspec.json.encode(event).decode() + ',"data":' + data + "}"

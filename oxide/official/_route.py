@@ -228,6 +228,7 @@ def to_oxide_call(
         admin_auth=bool(security.get("admin_api_key_auth")) and not security.get("bearer_auth"),
         max_retries=None if isinstance(max_retries, NotGiven) else max_retries,
         mode=mode,
+        events_only=getattr(options, "stream_mode", "legacy") == "events",
     )
     key = None
     if stream:

@@ -91,7 +91,7 @@ async def test_s1_rate_limit_error_after_budget(web_server, make_client):
     assert err.code == "rate_limit_exceeded"
     assert err.type == "requests"
     assert err.param is None
-    assert err.message.startswith("Error code: 429 - {'error': {'message': 'rate limited'")
+    assert err.message.startswith("Error code: 429 - rate limited")
     assert err.response.headers["retry-after-ms"] == "20"
     assert acquired_none(client)
 

@@ -93,3 +93,37 @@ async def test_length_cut_raises() -> None:
                 response_format=CityS,
                 max_tokens=3,
             )
+
+
+class Named(pydantic.BaseModel):
+    city: str
+
+
+async def test_responses_parse_as() -> None:
+    """`parse_as` (openai 3.4x): the type `output_parsed` is read as; None reads no type (plain
+    `output_text`) while `text_format` still sets the request's schema."""
+    async with MockOpenAI() as url, oxide.AsyncOpenAI(api_key="k", base_url=url) as client:
+        plain = await client.responses.parse(
+            model="m", input="Weather in Paris?", text_format=CityP, parse_as=None
+        )
+        assert plain.output_parsed is None and plain.output_text.startswith("{")
+        other = await client.responses.parse(
+            model="m", input="Weather in Paris?", text_format=CityP, parse_as=Named
+        )
+        assert isinstance(other.output_parsed, Named) and other.output_parsed.city
+
+
+@pytest.mark.parametrize("lib", ["openai", "oxide"])
+async def test_responses_parse_as_with_configuration_updates(lib: str) -> None:
+    """A `configuration_update` input item changing the text format: the SDK's TypeErrors."""
+    import openai
+
+    module = openai if lib == "openai" else oxide
+    schema = {"type": "json_schema", "name": "x", "schema": {"type": "object"}, "strict": True}
+    changed = [{"type": "configuration_update", "text": {"format": schema}}]
+    to_text = [{"type": "configuration_update", "text": {"format": {"type": "text"}}}]
+    async with MockOpenAI() as url, module.AsyncOpenAI(api_key="k", base_url=url) as client:
+        with pytest.raises(TypeError, match="Pass parse_as for the updated output schema"):
+            await client.responses.parse(model="m", input=changed, text_format=CityP)
+        with pytest.raises(TypeError, match="Cannot use parse_as with a plain-text format"):
+            await client.responses.parse(model="m", input=to_text, parse_as=CityP)

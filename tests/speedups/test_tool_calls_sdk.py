@@ -166,9 +166,11 @@ def test_same_as_the_sdk(assembler_cls: type, trace: list[Any]) -> None:
 
 # -- shapes the SDK gets wrong ------------------------------------------------------------------------
 
-WRONG = {
-    # T1, vLLM: two entries of index 0 in the first chunk. The SDK keeps the second as an orphan
-    # list entry, so call 0 loses ':1}' (openai/openai-python#3201).
+# -- shapes the SDK got wrong and has fixed: oxide and the SDK agree ----------------------------
+
+FIXED = {
+    # T1, vLLM: two entries of index 0 in the first chunk. openai 3.3.1 kept the second as an
+    # orphan list entry, so call 0 lost ':1}' (openai/openai-python#3201); fixed by 3.63.
     "t1-vllm-same-index-in-first-chunk": (
         [
             first([head(0, "call_1", "f", '{"a"'), args(0, ":1}")]),
@@ -177,6 +179,21 @@ WRONG = {
         ],
         {0: [(0, "call_1", "f", '{"a":1} ')]},
     ),
+}
+
+
+@pytest.mark.parametrize(("trace", "expected"), FIXED.values(), ids=FIXED.keys())
+def test_same_as_the_sdk_where_it_was_fixed(
+    assembler_cls: type, trace: list[Any], expected: Final
+) -> None:
+    reference = sdk(trace)
+    assert not isinstance(reference, str) and reference[0] == expected
+    final, events = oxide(assembler_cls, trace)
+    assert final == expected
+    assert sum(e[0] == "done" for e in events) == 1
+
+
+WRONG = {
     # T2: an index gap. The SDK's list.insert(2, ...) on a one-element list appends at
     # position 1, and looking up index 2 then raises IndexError (openai==3.3.1).
     "t2-index-gap": (
@@ -258,11 +275,8 @@ def test_right_where_the_sdk_is_wrong(
 
 
 def test_what_the_sdk_does_on_those_shapes() -> None:
-    """The SDK outcomes the comments above describe (pinned openai==3.3.1)."""
+    """The SDK outcomes the comments above describe (pinned openai==3.63.0)."""
     outcomes = {name: sdk(trace) for name, (trace, _) in WRONG.items()}
-    assert outcomes["t1-vllm-same-index-in-first-chunk"][0] == {  # type: ignore[index]
-        0: [(0, "call_1", "f", '{"a" '), (0, None, None, ":1}")]
-    }
     assert outcomes["t2-index-gap"] == "IndexError"
     assert outcomes["t3-repeated-id-and-name"][0] == {  # type: ignore[index]
         0: [(0, "call_Acall_Acall_A", "fff", '{"a": 1}')]

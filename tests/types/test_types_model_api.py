@@ -249,3 +249,52 @@ def test_hand_written_models_share_the_semantics() -> None:
 def test_model_fields() -> None:
     assert list(xtc.ChatCompletionChunk.model_fields) == list(otc.ChatCompletionChunk.model_fields)
     assert xtc.ChatCompletion.model_fields["choices"].name == "choices"
+
+
+def test_field_hidden_from_repr_like_the_sdk() -> None:
+    """`FieldInfo(repr=False)` in the SDK (a webhook endpoint's signing secret): out of reprs,
+    still a field everywhere else."""
+    from openai.types.webhooks.webhook_endpoint_with_secret import WebhookEndpointWithSecret as S
+
+    from oxide._models import decode
+    from oxide.types.webhooks.webhook_endpoint_with_secret import WebhookEndpointWithSecret as O
+
+    data = {
+        "id": "we_1",
+        "object": "webhook_endpoint",
+        "created_at": 1,
+        "events": [],
+        "signing_secret": "whsec_topsecret",
+        "status": "enabled",
+        "url": "https://example.com/hook",
+    }
+    ours, sdk = decode(O, json.dumps(data)), S.construct(**data)
+    assert "whsec_topsecret" not in repr(ours) and "whsec_topsecret" not in repr(sdk)
+    assert "signing_secret" not in dict(ours.__rich_repr__())
+    assert ours.signing_secret == sdk.signing_secret == "whsec_topsecret"
+    assert ours.to_dict()["signing_secret"] == "whsec_topsecret"
+    assert dict(ours)["signing_secret"] == dict(sdk)["signing_secret"]
+
+
+def test_default_factory_field_reads_as_the_sdk() -> None:
+    """`FieldInfo(default_factory=dict)` (a vault credential's metadata): optional; absent,
+    it reads None as the SDK's constructed objects do, and is not dumped as sent."""
+    from openai._models import construct_type
+    from openai.types.beta.agents.vaults.credential import Credential as S
+
+    from oxide._models import decode
+    from oxide.types.beta.agents.vaults.credential import Credential as O
+
+    data = {
+        "id": "c",
+        "auth": {"type": "environment_variable", "secret_name": "S"},
+        "created_at": 1,
+        "name": "n",
+        "object": "vault.credential",
+        "updated_at": 2,
+        "vault_id": "v",
+    }
+    ours, sdk = decode(O, json.dumps(data)), construct_type(type_=S, value=data)
+    assert ours.metadata is None and sdk.metadata is None
+    assert "metadata" not in ours.to_dict() and "metadata" not in sdk.to_dict()
+    assert decode(O, json.dumps({**data, "metadata": {"k": "v"}})).metadata == {"k": "v"}

@@ -12,14 +12,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..._types import Headers, Query
-    from ...types.websocket_connection_options import WebSocketConnectionOptions
+    from ...types.websocket_connection_options import SyncWebSocketConnectionOptions
     from ...types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
 
 
 def manager_kwargs(
     extra_query: Query,
     extra_headers: Headers,
-    websocket_connection_options: WebSocketConnectionOptions,
+    websocket_connection_options: SyncWebSocketConnectionOptions,
     on_reconnecting: Callable[[ReconnectingEvent], ReconnectingOverrides | None] | None,
     max_retries: int,
     initial_delay: float,

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..._types import Headers, Query
-    from ...types.websocket_connection_options import WebsocketConnectionOptions
+    from ...types.websocket_connection_options import (
+        SyncWebSocketConnectionOptions,
+        WebsocketConnectionOptions,
+    )
     from .._websocket.realtime import (
         AsyncBetaRealtimeConnectionManager as AsyncRealtimeConnectionManager,
     )
@@ -31,7 +34,7 @@ class RealtimeMixin(_SyncBase):
         model: str,
         extra_query: Query = {},  # noqa: B006
         extra_headers: Headers = {},  # noqa: B006
-        websocket_connection_options: WebsocketConnectionOptions = {},  # noqa: B006
+        websocket_connection_options: SyncWebSocketConnectionOptions = {},  # noqa: B006
     ) -> RealtimeConnectionManager:
         """
         The Realtime API enables you to build low-latency, multi-modal conversational experiences. It currently supports text and audio as both input and output, as well as function calling.

@@ -10,7 +10,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..._types import Headers, Query
-    from ...types.websocket_connection_options import WebSocketConnectionOptions
+    from ...types.websocket_connection_options import (
+        SyncWebSocketConnectionOptions,
+        WebSocketConnectionOptions,
+    )
     from ...types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
     from .._websocket.responses import (
         AsyncBetaResponsesConnectionManager as AsyncResponsesConnectionManager,
@@ -33,7 +36,7 @@ class ResponsesMixin(_SyncBase):
         self,
         extra_query: Query = {},  # noqa: B006
         extra_headers: Headers = {},  # noqa: B006
-        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        websocket_connection_options: SyncWebSocketConnectionOptions = {},  # noqa: B006
         on_reconnecting: Callable[[ReconnectingEvent], ReconnectingOverrides | None] | None = None,
         max_retries: int = 5,
         initial_delay: float = 0.5,

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from ...types.realtime.realtime_session_create_request_param import (
         RealtimeSessionCreateRequestParam,
     )
-    from ...types.websocket_connection_options import WebSocketConnectionOptions
+    from ...types.websocket_connection_options import (
+        SyncWebSocketConnectionOptions,
+        WebSocketConnectionOptions,
+    )
     from ...types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
     from .._websocket.realtime import AsyncRealtimeConnectionManager, RealtimeConnectionManager
 
@@ -118,7 +121,7 @@ class RealtimeMixin(_SyncBase):
         model: str | Omit = omit,
         extra_query: Query = {},  # noqa: B006
         extra_headers: Headers = {},  # noqa: B006
-        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        websocket_connection_options: SyncWebSocketConnectionOptions = {},  # noqa: B006
         on_reconnecting: Callable[[ReconnectingEvent], ReconnectingOverrides | None] | None = None,
         max_retries: int = 5,
         initial_delay: float = 0.5,

@@ -40,7 +40,10 @@ if TYPE_CHECKING:
     from ...types.shared_params.metadata import Metadata
     from ...types.shared_params.reasoning import Reasoning
     from ...types.shared_params.responses_model import ResponsesModel
-    from ...types.websocket_connection_options import WebSocketConnectionOptions
+    from ...types.websocket_connection_options import (
+        SyncWebSocketConnectionOptions,
+        WebSocketConnectionOptions,
+    )
     from ...types.websocket_reconnection import ReconnectingEvent, ReconnectingOverrides
     from .._websocket.pool import AsyncResponsesSessionPool
     from .._websocket.responses import (
@@ -91,14 +94,47 @@ def _params(args: dict[str, Any]) -> dict[str, Any]:
     return args
 
 
+def _output_format(params: dict[str, Any], text_format: Any, parse_as: Any) -> Any:
+    """The type `output_parsed` is read as (the SDK's `_output_text_parser`): `parse_as` when
+    given (None: plain `output_text`, no parsing), else `text_format`. A `configuration_update`
+    input item changing the text format needs `parse_as`, since the request's schema no longer
+    describes the output."""
+    if parse_as is None:
+        return None
+    given = not isinstance(parse_as, Omit)
+    items = params.get("input")
+    if isinstance(items, list):
+        for item in reversed(items):
+            if not isinstance(item, dict) or item.get("type") != "configuration_update":
+                continue
+            update = item.get("text")
+            fmt = update.get("format") if isinstance(update, dict) else None
+            if not isinstance(fmt, dict):
+                continue
+            if fmt.get("type") == "text":
+                if given:
+                    raise TypeError("Cannot use parse_as with a plain-text format update")
+                return None
+            text = params.get("text")
+            same = isinstance(text, dict) and fmt == text.get("format")
+            if text_format is not None and not given and not same:
+                raise TypeError(
+                    "Pass parse_as for the updated output schema, or parse_as=None to read "
+                    "plain output_text"
+                )
+            break
+    return parse_as if given else text_format
+
+
 def _parse_request(params: dict[str, Any]) -> tuple[dict[str, Any], Any]:
     text_format = params.pop("text_format")
     tools = params.pop("tools")
+    output_format = _output_format(params, text_format, params.pop("parse_as", omit))
     holder: dict[str, Any] = {}
 
     def parser(response: Response) -> Any:
         return parse_response(
-            text_format=text_format, input_tools=holder.get("tools"), response=response
+            text_format=output_format, input_tools=holder.get("tools"), response=response
         )
 
     body, options = split_call(params, "responses.parse", parser)
@@ -115,7 +151,7 @@ class ResponsesMixin(_SyncBase):
         keep_history: bool | None = None,
         resend_interrupted: bool = False,
         max_age: float = 3300.0,
-        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        websocket_connection_options: SyncWebSocketConnectionOptions = {},  # noqa: B006
         extra_query: Query = {},  # noqa: B006
         extra_headers: Headers = {},  # noqa: B006
         **defaults: Any,
@@ -144,7 +180,7 @@ class ResponsesMixin(_SyncBase):
         self,
         extra_query: Query = {},  # noqa: B006
         extra_headers: Headers = {},  # noqa: B006
-        websocket_connection_options: WebSocketConnectionOptions = {},  # noqa: B006
+        websocket_connection_options: SyncWebSocketConnectionOptions = {},  # noqa: B006
         on_reconnecting: Callable[[ReconnectingEvent], ReconnectingOverrides | None] | None = None,
         max_retries: int = 5,
         initial_delay: float = 0.5,
@@ -179,12 +215,12 @@ class ResponsesMixin(_SyncBase):
         text_format: type[TextFormatT] | Omit = omit,
         starting_after: int | Omit = omit,
         tools: Iterable[ParseableToolParam] | Omit = omit,
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ResponseStreamManager[TextFormatT]: ...
+    ) -> ResponseStreamManager[TextFormatT]:
+        """stream"""
 
     @overload
     def stream(
@@ -192,12 +228,15 @@ class ResponsesMixin(_SyncBase):
         *,
         input: Union[str, ResponseInputParam],
         model: ResponsesModel,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
         background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
         context_management: Optional[Iterable[response_create_params.ContextManagement]]
         | Omit = omit,
         text_format: type[TextFormatT] | Omit = omit,
         tools: Iterable[ParseableToolParam] | Omit = omit,
         conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
         include: Optional[List[ResponseIncludable]] | Omit = omit,
         instructions: Optional[str] | Omit = omit,
         max_output_tokens: Optional[int] | Omit = omit,
@@ -222,13 +261,12 @@ class ResponsesMixin(_SyncBase):
         top_p: Optional[float] | Omit = omit,
         truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
         user: str | Omit = omit,
-        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ResponseStreamManager[TextFormatT]: ...
+    ) -> ResponseStreamManager[TextFormatT]:
+        """stream"""
 
     def stream(
         self,
@@ -236,12 +274,15 @@ class ResponsesMixin(_SyncBase):
         response_id: str | Omit = omit,
         input: Union[str, ResponseInputParam] | Omit = omit,
         model: ResponsesModel | Omit = omit,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
         background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
         context_management: Optional[Iterable[response_create_params.ContextManagement]]
         | Omit = omit,
         text_format: type[TextFormatT] | Omit = omit,
         tools: Iterable[ParseableToolParam] | Omit = omit,
         conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
         include: Optional[List[ResponseIncludable]] | Omit = omit,
         instructions: Optional[str] | Omit = omit,
         max_output_tokens: Optional[int] | Omit = omit,
@@ -267,8 +308,6 @@ class ResponsesMixin(_SyncBase):
         truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
         user: str | Omit = omit,
         starting_after: int | Omit = omit,
-        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -276,14 +315,19 @@ class ResponsesMixin(_SyncBase):
     ) -> ResponseStreamManager[TextFormatT]:
         return self._stream_response(_params(locals()))  # type: ignore[no-any-return]
 
+    @overload
     def parse(
         self,
         *,
-        text_format: type[TextFormatT] | Omit = omit,
+        text_format: type | Omit = omit,
+        parse_as: type[TextFormatT] | None,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
         background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
         context_management: Optional[Iterable[response_create_params.ContextManagement]]
         | Omit = omit,
         conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
         include: Optional[List[ResponseIncludable]] | Omit = omit,
         input: Union[str, ResponseInputParam] | Omit = omit,
         instructions: Optional[str] | Omit = omit,
@@ -313,13 +357,106 @@ class ResponsesMixin(_SyncBase):
         truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
         user: str | Omit = omit,
         verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
-        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ParsedResponse[TextFormatT]:
+    ) -> ParsedResponse[TextFormatT]: ...
+
+    @overload
+    def parse(
+        self,
+        *,
+        text_format: type[TextFormatT] | Omit = omit,
+        parse_as: Omit = omit,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[Literal[False]] | Literal[True] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ParsedResponse[TextFormatT]: ...
+
+    def parse(
+        self,
+        *,
+        text_format: type | Omit = omit,
+        parse_as: type | None | Omit = omit,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[Literal[False]] | Literal[True] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ParsedResponse[Any]:
         return self._parse_response(_params(locals()))  # type: ignore[no-any-return]
 
     def _parse_response(self, params: dict[str, Any]) -> Any:
@@ -432,12 +569,12 @@ class AsyncResponsesMixin(_AsyncBase):
         text_format: type[TextFormatT] | Omit = omit,
         starting_after: int | Omit = omit,
         tools: Iterable[ParseableToolParam] | Omit = omit,
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncResponseStreamManager[TextFormatT]: ...
+    ) -> AsyncResponseStreamManager[TextFormatT]:
+        """stream"""
 
     @overload
     def stream(
@@ -445,12 +582,15 @@ class AsyncResponsesMixin(_AsyncBase):
         *,
         input: Union[str, ResponseInputParam],
         model: ResponsesModel,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
         background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
         context_management: Optional[Iterable[response_create_params.ContextManagement]]
         | Omit = omit,
         text_format: type[TextFormatT] | Omit = omit,
         tools: Iterable[ParseableToolParam] | Omit = omit,
         conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
         include: Optional[List[ResponseIncludable]] | Omit = omit,
         instructions: Optional[str] | Omit = omit,
         max_output_tokens: Optional[int] | Omit = omit,
@@ -475,13 +615,12 @@ class AsyncResponsesMixin(_AsyncBase):
         top_p: Optional[float] | Omit = omit,
         truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
         user: str | Omit = omit,
-        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> AsyncResponseStreamManager[TextFormatT]: ...
+    ) -> AsyncResponseStreamManager[TextFormatT]:
+        """stream"""
 
     def stream(
         self,
@@ -489,12 +628,15 @@ class AsyncResponsesMixin(_AsyncBase):
         response_id: str | Omit = omit,
         input: Union[str, ResponseInputParam] | Omit = omit,
         model: ResponsesModel | Omit = omit,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
         background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
         context_management: Optional[Iterable[response_create_params.ContextManagement]]
         | Omit = omit,
         text_format: type[TextFormatT] | Omit = omit,
         tools: Iterable[ParseableToolParam] | Omit = omit,
         conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
         include: Optional[List[ResponseIncludable]] | Omit = omit,
         instructions: Optional[str] | Omit = omit,
         max_output_tokens: Optional[int] | Omit = omit,
@@ -520,8 +662,6 @@ class AsyncResponsesMixin(_AsyncBase):
         truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
         user: str | Omit = omit,
         starting_after: int | Omit = omit,
-        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
@@ -529,14 +669,19 @@ class AsyncResponsesMixin(_AsyncBase):
     ) -> AsyncResponseStreamManager[TextFormatT]:
         return self._stream_response(_params(locals()))  # type: ignore[no-any-return]
 
+    @overload
     async def parse(
         self,
         *,
-        text_format: type[TextFormatT] | Omit = omit,
+        text_format: type | Omit = omit,
+        parse_as: type[TextFormatT] | None,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
         background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
         context_management: Optional[Iterable[response_create_params.ContextManagement]]
         | Omit = omit,
         conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
         include: Optional[List[ResponseIncludable]] | Omit = omit,
         input: Union[str, ResponseInputParam] | Omit = omit,
         instructions: Optional[str] | Omit = omit,
@@ -566,13 +711,106 @@ class AsyncResponsesMixin(_AsyncBase):
         truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
         user: str | Omit = omit,
         verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
-        # Use the following arguments if you need to pass additional parameters to the API that aren't available via kwargs.
-        # The extra values given here take precedence over values defined on the client or passed to this method.
         extra_headers: Headers | None = None,
         extra_query: Query | None = None,
         extra_body: Body | None = None,
         timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
-    ) -> ParsedResponse[TextFormatT]:
+    ) -> ParsedResponse[TextFormatT]: ...
+
+    @overload
+    async def parse(
+        self,
+        *,
+        text_format: type[TextFormatT] | Omit = omit,
+        parse_as: Omit = omit,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[Literal[False]] | Literal[True] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ParsedResponse[TextFormatT]: ...
+
+    async def parse(
+        self,
+        *,
+        text_format: type | Omit = omit,
+        parse_as: type | None | Omit = omit,
+        access_programs: response_create_params.AccessPrograms | Omit = omit,
+        background: Optional[bool] | Omit = omit,
+        background_options: response_create_params.BackgroundOptions | Omit = omit,
+        context_management: Optional[Iterable[response_create_params.ContextManagement]]
+        | Omit = omit,
+        conversation: Optional[response_create_params.Conversation] | Omit = omit,
+        image: response_create_params.Image | Omit = omit,
+        include: Optional[List[ResponseIncludable]] | Omit = omit,
+        input: Union[str, ResponseInputParam] | Omit = omit,
+        instructions: Optional[str] | Omit = omit,
+        max_output_tokens: Optional[int] | Omit = omit,
+        max_tool_calls: Optional[int] | Omit = omit,
+        metadata: Optional[Metadata] | Omit = omit,
+        model: ResponsesModel | Omit = omit,
+        moderation: Optional[response_create_params.Moderation] | Omit = omit,
+        parallel_tool_calls: Optional[bool] | Omit = omit,
+        previous_response_id: Optional[str] | Omit = omit,
+        prompt: Optional[ResponsePromptParam] | Omit = omit,
+        prompt_cache_key: Optional[str] | Omit = omit,
+        prompt_cache_options: response_create_params.PromptCacheOptions | Omit = omit,
+        prompt_cache_retention: Optional[Literal["in_memory", "24h"]] | Omit = omit,
+        reasoning: Optional[Reasoning] | Omit = omit,
+        safety_identifier: Optional[str] | Omit = omit,
+        service_tier: Optional[ServiceTier] | Omit = omit,
+        store: Optional[bool] | Omit = omit,
+        stream: Optional[Literal[False]] | Literal[True] | Omit = omit,
+        stream_options: Optional[response_create_params.StreamOptions] | Omit = omit,
+        temperature: Optional[float] | Omit = omit,
+        text: ResponseTextConfigParam | Omit = omit,
+        tool_choice: response_create_params.ToolChoice | Omit = omit,
+        tools: Iterable[ParseableToolParam] | Omit = omit,
+        top_logprobs: Optional[int] | Omit = omit,
+        top_p: Optional[float] | Omit = omit,
+        truncation: Optional[Literal["auto", "disabled"]] | Omit = omit,
+        user: str | Omit = omit,
+        verbosity: Optional[Literal["low", "medium", "high"]] | Omit = omit,
+        extra_headers: Headers | None = None,
+        extra_query: Query | None = None,
+        extra_body: Body | None = None,
+        timeout: float | Timeout | None | NotGiven = NOT_GIVEN,
+    ) -> ParsedResponse[Any]:
         return await self._parse_response(_params(locals()))  # type: ignore[no-any-return]
 
     async def _parse_response(self, params: dict[str, Any]) -> Any:

@@ -18,7 +18,7 @@ __all__ = ["BetaResponseCustomToolCallItem"]
 class BetaResponseCustomToolCallItem(BetaResponseCustomToolCall):
     """A call to a custom tool created by the model."""
 
-    id: str
+    id: str  # type: ignore[assignment, misc, override, unused-ignore]
     """The unique ID of the custom tool call item."""
 
     status: Literal["in_progress", "completed", "incomplete"]

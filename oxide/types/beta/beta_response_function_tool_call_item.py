@@ -22,10 +22,10 @@ class BetaResponseFunctionToolCallItem(BetaResponseFunctionToolCall):
     [function calling guide](https://developers.openai.com/api/docs/guides/function-calling) for more information.
     """
 
-    id: str
+    id: str  # type: ignore[assignment, misc, override, unused-ignore]
     """The unique ID of the function tool call."""
 
-    status: Literal["in_progress", "completed", "incomplete"]
+    status: Literal["in_progress", "completed", "incomplete"]  # type: ignore[assignment, misc, override, unused-ignore]
     """The status of the item.
 
     One of `in_progress`, `completed`, or `incomplete`. Populated when items are

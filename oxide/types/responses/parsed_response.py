@@ -72,7 +72,7 @@ ParsedContent: TypeAlias = Annotated[
 
 class ParsedResponseOutputMessage(ResponseOutputMessage, GenericModel, Generic[ContentType]):
     if TYPE_CHECKING:
-        content: List[ParsedContent[ContentType]]
+        content: List[ParsedContent[ContentType]]  # type: ignore[assignment, misc, override, unused-ignore]
     else:
         content: List[ParsedContent]
 
@@ -121,6 +121,6 @@ ParsedResponseOutputItem: TypeAlias = Annotated[
 
 class ParsedResponse(ParsedResponseMixin, Response, GenericModel, Generic[ContentType]):
     if TYPE_CHECKING:
-        output: List[ParsedResponseOutputItem[ContentType]]
+        output: List[ParsedResponseOutputItem[ContentType]]  # type: ignore[assignment, misc, override, unused-ignore]
     else:
         output: List[ParsedResponseOutputItem]

@@ -18,7 +18,7 @@ __all__ = ["ResponseCustomToolCallOutputItem"]
 class ResponseCustomToolCallOutputItem(ResponseCustomToolCallOutput):
     """The output of a custom tool call from your code, being sent back to the model."""
 
-    id: str
+    id: str  # type: ignore[assignment, misc, override, unused-ignore]
     """The unique ID of the custom tool call output item."""
 
     status: Literal["in_progress", "completed", "incomplete"]

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from .... import _models
 from ..._parsing import has_rich_format, parse_response
 from ..._schema import validate_parsed
 from ..._tools import ToolRegistry
@@ -79,20 +80,22 @@ class ResponseStreamState:
         if kind == "response.function_call_arguments.done":
             entry = self._items.get(event.output_index)
             item = entry.item if entry is not None else None
-            name = event.name or getattr(item, "name", None)
-            fields = _fields(event)
-            if name and not event.name:
-                fields["name"] = name
+            # `name`: sent by the API, declared by older SDKs only (an extra since 3.4x).
+            name = getattr(event, "name", None) or getattr(item, "name", None)
             parsed = (
                 self._registry.parse_arguments(name, event.arguments)
                 if name and name in self._registry
                 else None
             )
-            return [
-                ResponseFunctionCallArgumentsDoneEvent(
-                    **fields, call_id=getattr(item, "call_id", None), parsed_arguments=parsed
-                )
-            ]
+            done = ResponseFunctionCallArgumentsDoneEvent(
+                **_fields(event), call_id=getattr(item, "call_id", None), parsed_arguments=parsed
+            )
+            extra = dict(event.model_extra)
+            if name:
+                extra["name"] = name
+            if extra:  # what the API sent beyond the declared fields stays on the event
+                _models._attach_extra(done, extra)
+            return [done]
         if kind == "response.output_item.added":
             self._item(event.output_index).item = event.item
         elif kind == "response.output_item.done":
