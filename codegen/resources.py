@@ -239,6 +239,8 @@ MIXINS: dict[tuple[str, str], str] = {
         f"{_M}.file_batches:AsyncFileBatchesMixin"
     ),
     ("openai.resources.uploads.uploads", "AsyncUploads"): f"{_M}.uploads:AsyncUploadsMixin",
+    ("openai.resources.realtime.calls", "Calls"): f"{_M}.realtime_calls:CallsMixin",
+    ("openai.resources.realtime.calls", "AsyncCalls"): f"{_M}.realtime_calls:AsyncCallsMixin",
     ("openai.resources.realtime.realtime", "Realtime"): f"{_M}.realtime:RealtimeMixin",
     ("openai.resources.realtime.realtime", "AsyncRealtime"): f"{_M}.realtime:AsyncRealtimeMixin",
     ("openai.resources.beta.responses.responses", "Responses"): (
@@ -282,8 +284,6 @@ NOT_MIRRORED: dict[tuple[str, str], str] = {
         )
         for kind in ("", "Async")
     },
-    ("openai.resources.realtime.calls", "Calls"): "realtime calls.create (SDP multipart)",
-    ("openai.resources.realtime.calls", "AsyncCalls"): "realtime calls.create (SDP multipart)",
 }
 
 

@@ -45,12 +45,17 @@ import time
 import urllib.request
 from pathlib import Path
 
-SDK_VERSION = "3.3.1"
+# The release whose test suite runs: 3.3.1 is the gate (the vendored spec matches it; FLOOR
+# applies to it only). CONFORMANCE_SDK=3.63.0 runs a newer release's suite, in its own directory,
+# against the same spec: endpoints the spec lacks fail there, so the count is a report.
+GATE_VERSION = "3.3.1"
+SDK_VERSION = os.environ.get("CONFORMANCE_SDK") or GATE_VERSION
 STEADY_VERSION = "0.22.2"  # as the Makefile's STEADY_V
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 HARNESS = HERE / "harness"
-CONF = Path(os.environ.get("CONFORMANCE_DIR") or REPO / ".conformance").resolve()
+_SUFFIX = "" if SDK_VERSION == GATE_VERSION else f"-{SDK_VERSION}"
+CONF = Path(os.environ.get("CONFORMANCE_DIR") or REPO / f".conformance{_SUFFIX}").resolve()
 SDK = CONF / f"openai-{SDK_VERSION}"
 VENV = CONF / "venv"
 VPY = VENV / "bin" / "python"
@@ -322,7 +327,9 @@ def main(argv: list[str]) -> int:
     )
     print(f"conformance: {passed} passed of {total} ({label}{deep})", flush=True)
     print(f"conformance: took {time.monotonic() - started:.0f} s", flush=True)
-    if full and deep:
+    if full and SDK_VERSION != GATE_VERSION:
+        log(f"the floor applies to the {GATE_VERSION} suite only")
+    elif full and deep:
         log("the floor is not applied to a deep run (it counts upstream's checks)")
     elif full:
         floor = int(FLOOR_FILE.read_text().split()[0])

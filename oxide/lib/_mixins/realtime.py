@@ -1,26 +1,17 @@
-"""`realtime.calls`: the SDK replaces the generated `calls.create` with its own (SDP offers
-sent as `application/sdp`, or with a session config as multipart), and so does oxide."""
+"""`realtime.connect()`: the WebSocket connection managers (oxide/lib/_websocket)."""
 
 from __future__ import annotations
 
-import functools
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ... import _legacy_response
 from ..._compat import cached_property
-from ..._options import make_request_options
-from ..._types import Body, Headers, NotGiven, Omit, Query, Timeout, not_given, omit
-from ..._utils import maybe_transform
+from ..._types import Headers, Omit, Query, omit
 from ._connect import manager_kwargs
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ...resources.realtime.calls import AsyncCalls, Calls
-    from ...types.realtime.realtime_session_create_request_param import (
-        RealtimeSessionCreateRequestParam,
-    )
     from ...types.websocket_connection_options import (
         SyncWebSocketConnectionOptions,
         WebSocketConnectionOptions,
@@ -35,82 +26,6 @@ if TYPE_CHECKING:  # the resource base the mixin is attached to, for the type ch
     from ..._resource import SyncAPIResource as _SyncBase
 else:
     _AsyncBase = _SyncBase = object
-
-
-def _create_args(
-    sdp: str, session: Any, extra_headers: Any, extra_query: Any, extra_body: Any, timeout: Any
-) -> dict[str, Any]:
-    if isinstance(session, Omit):
-        headers = {"Accept": "application/sdp", "Content-Type": "application/sdp"}
-        return {
-            "content": sdp.encode("utf-8"),
-            "options": make_request_options(
-                extra_headers={**headers, **(extra_headers or {})},
-                extra_query=extra_query,
-                timeout=timeout,
-            ),
-            "cast_to": _legacy_response.HttpxBinaryResponseContent,
-        }
-    headers = {"Accept": "application/sdp", "Content-Type": "multipart/form-data"}
-    files = [
-        ("sdp", (None, sdp.encode("utf-8"), "application/sdp")),
-        (
-            "session",
-            (None, json.dumps(maybe_transform(session)).encode("utf-8"), "application/json"),
-        ),
-    ]
-    return {
-        "files": files,
-        "options": make_request_options(
-            extra_headers={**headers, **(extra_headers or {})},
-            extra_query=extra_query,
-            extra_body=extra_body,
-            timeout=timeout,
-        ),
-        "cast_to": _legacy_response.HttpxBinaryResponseContent,
-    }
-
-
-@functools.cache
-def _calls_class() -> type[Calls]:
-    from ...resources.realtime.calls import Calls
-
-    class _Calls(Calls):
-        def create(
-            self,
-            *,
-            sdp: str,
-            session: RealtimeSessionCreateRequestParam | Omit = omit,
-            extra_headers: Headers | None = None,
-            extra_query: Query | None = None,
-            extra_body: Body | None = None,
-            timeout: float | Timeout | None | NotGiven = not_given,
-        ) -> _legacy_response.HttpxBinaryResponseContent:
-            args = _create_args(sdp, session, extra_headers, extra_query, extra_body, timeout)
-            return self._post("/realtime/calls", **args)  # type: ignore[no-any-return]
-
-    return _Calls
-
-
-@functools.cache
-def _async_calls_class() -> type[AsyncCalls]:
-    from ...resources.realtime.calls import AsyncCalls
-
-    class _AsyncCalls(AsyncCalls):
-        async def create(
-            self,
-            *,
-            sdp: str,
-            session: RealtimeSessionCreateRequestParam | Omit = omit,
-            extra_headers: Headers | None = None,
-            extra_query: Query | None = None,
-            extra_body: Body | None = None,
-            timeout: float | Timeout | None | NotGiven = not_given,
-        ) -> _legacy_response.HttpxBinaryResponseContent:
-            args = _create_args(sdp, session, extra_headers, extra_query, extra_body, timeout)
-            return await self._post("/realtime/calls", **args)
-
-    return _AsyncCalls
 
 
 class RealtimeMixin(_SyncBase):
@@ -159,7 +74,11 @@ class RealtimeMixin(_SyncBase):
 
     @cached_property
     def calls(self) -> Calls:
-        return _calls_class()(self._client)
+        # The SDK's `calls` gives its own `_Calls` (lib/_realtime.py); oxide's generated
+        # `Calls` already has `create` (oxide/lib/_mixins/realtime_calls.py).
+        from ...resources.realtime.calls import Calls
+
+        return Calls(self._client)
 
 
 class AsyncRealtimeMixin(_AsyncBase):
@@ -208,4 +127,6 @@ class AsyncRealtimeMixin(_AsyncBase):
 
     @cached_property
     def calls(self) -> AsyncCalls:
-        return _async_calls_class()(self._client)
+        from ...resources.realtime.calls import AsyncCalls
+
+        return AsyncCalls(self._client)

@@ -10,7 +10,14 @@ from ..._types import Body, Omit, Query, Headers, NoneType, NotGiven, omit, not_
 from ..._utils import path_template, maybe_transform, async_maybe_transform
 from ..._compat import cached_property
 from ..._resource import SyncAPIResource, AsyncAPIResource
-from ..._response import to_streamed_response_wrapper, async_to_streamed_response_wrapper
+from ..._response import (
+    StreamedBinaryAPIResponse,
+    AsyncStreamedBinaryAPIResponse,
+    to_streamed_response_wrapper,
+    async_to_streamed_response_wrapper,
+    to_custom_streamed_response_wrapper,
+    async_to_custom_streamed_response_wrapper,
+)
 from ..._base_client import make_request_options
 from ...types.realtime import call_refer_params, call_accept_params, call_reject_params
 from ...types.responses.response_prompt_param import ResponsePromptParam
@@ -20,12 +27,13 @@ from ...types.realtime.realtime_audio_config_param import RealtimeAudioConfigPar
 from ...types.realtime.realtime_tools_config_param import RealtimeToolsConfigParam
 from ...types.realtime.realtime_tracing_config_param import RealtimeTracingConfigParam
 from ...types.realtime.realtime_tool_choice_config_param import RealtimeToolChoiceConfigParam
+from ...lib._mixins.realtime_calls import AsyncCallsMixin, CallsMixin
 
 
 __all__ = ["Calls", "AsyncCalls"]
 
 
-class Calls(SyncAPIResource):
+class Calls(CallsMixin, SyncAPIResource):
     @cached_property
     def with_raw_response(self) -> CallsWithRawResponse:
         """
@@ -349,7 +357,7 @@ class Calls(SyncAPIResource):
         )
 
 
-class AsyncCalls(AsyncAPIResource):
+class AsyncCalls(AsyncCallsMixin, AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncCallsWithRawResponse:
         """
@@ -681,6 +689,9 @@ class CallsWithRawResponse:
     def __init__(self, calls: Calls) -> None:
         self._calls = calls
 
+        self.create = _legacy_response.to_raw_response_wrapper(
+            calls.create,
+        )
         self.accept = _legacy_response.to_raw_response_wrapper(
             calls.accept,
         )
@@ -699,6 +710,9 @@ class AsyncCallsWithRawResponse:
     def __init__(self, calls: AsyncCalls) -> None:
         self._calls = calls
 
+        self.create = _legacy_response.async_to_raw_response_wrapper(
+            calls.create,
+        )
         self.accept = _legacy_response.async_to_raw_response_wrapper(
             calls.accept,
         )
@@ -717,6 +731,10 @@ class CallsWithStreamingResponse:
     def __init__(self, calls: Calls) -> None:
         self._calls = calls
 
+        self.create = to_custom_streamed_response_wrapper(
+            calls.create,
+            StreamedBinaryAPIResponse,
+        )
         self.accept = to_streamed_response_wrapper(
             calls.accept,
         )
@@ -735,6 +753,10 @@ class AsyncCallsWithStreamingResponse:
     def __init__(self, calls: AsyncCalls) -> None:
         self._calls = calls
 
+        self.create = async_to_custom_streamed_response_wrapper(
+            calls.create,
+            AsyncStreamedBinaryAPIResponse,
+        )
         self.accept = async_to_streamed_response_wrapper(
             calls.accept,
         )
