@@ -148,9 +148,16 @@ def project_deps() -> str:
     return match.group(0) if match else text
 
 
+# Pins of a newer release's lock that this machine's Python cannot install, taken unpinned
+# (newer suites only; the gate's pins are exact): name -> why.
+RELAXED_PINS = {"inline-snapshot": "3.63's lock pins 0.37.0, which needs Python >= 3.14"}
+
+
 def prepare_venv() -> None:
     python = os.environ.get("PYTHON") or sys.executable
     pins = lock_pins()
+    if SDK_VERSION != GATE_VERSION:
+        pins = [p.split("==")[0] if p.split("==")[0] in RELAXED_PINS else p for p in pins]
     stamp = hashlib.sha256(
         json.dumps([SDK_VERSION, pins, project_deps(), python, sys.version]).encode()
     ).hexdigest()
