@@ -50,10 +50,13 @@ _WRAPPER = re.compile(r"(WithRawResponse|WithStreamingResponse)$")
 
 
 def _not_mirrored(theirs: object) -> str | None:
+    """`<reason> (<module>:<class>)` when the SDK class is in the table, else None."""
     from codegen.resources import NOT_MIRRORED
 
     cls = type(theirs)
-    return NOT_MIRRORED.get((cls.__module__, _WRAPPER.sub("", cls.__name__)))
+    key = (cls.__module__, _WRAPPER.sub("", cls.__name__))
+    reason = NOT_MIRRORED.get(key)
+    return None if reason is None else f"{reason} ({key[0]}:{key[1]})"
 
 
 _ANNOTATION_ALIASES = [(re.compile(r"\bhttpx2\.Timeout\b"), "Timeout")]
@@ -207,7 +210,8 @@ def test_not_mirrored_table_is_current() -> None:
     from codegen.resources import NOT_MIRRORED
 
     reported = {v.removeprefix(NOT_MIRRORED_PREFIX) for v in _all_differences().values()}
-    assert set(NOT_MIRRORED.values()) <= reported
+    listed = {f"{reason} ({module}:{cls})" for (module, cls), reason in NOT_MIRRORED.items()}
+    assert listed <= reported, sorted(listed - reported)
 
 
 def test_walk_reaches_the_whole_tree() -> None:
