@@ -206,6 +206,9 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
     _async_header = "async:asyncio"
     # The application owns an async client's event loop; the sync client owns its loops.
     _loops_die_with_client = False
+    # Why WebSocket connections are refused (a client whose auth cannot go over a WebSocket,
+    # e.g. Bedrock's signing), or None.
+    _websocket_refusal: str | None = None
 
     def _build_static_headers(self) -> dict[str, str]:
         headers = {**self.auth_headers}

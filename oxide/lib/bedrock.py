@@ -718,6 +718,9 @@ class AsyncBedrockOpenAI(AsyncOpenAI):
     (`aws_region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, or the AWS profile's for SigV4).
     """
 
+    # As the SDK (its provider runtime): neither bearer tokens nor SigV4 go over WebSockets.
+    _websocket_refusal = "This authentication method is not supported by WebSocket connections"
+
     _bedrock: _Bedrock
     aws_region: str | None
     # The bearer credential the static headers carry (a token provider's latest).

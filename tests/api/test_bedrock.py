@@ -842,3 +842,50 @@ def test_client_timeout_and_max_retries_pass_through() -> None:
     assert client.timeout is not None and client.timeout.read == 7
     assert client.max_retries == 1
     client.close()
+
+
+# -- WebSockets: refused before any socket opens, as the SDK does ----------------------------------
+
+_WS_REFUSAL = "This authentication method is not supported by WebSocket connections"
+
+
+@pytest.mark.parametrize(
+    "credentials", [{"api_key": "tok", "aws_region": REGION}, STATIC], ids=["bearer", "sigv4"]
+)
+def test_websocket_connections_are_refused_like_the_sdk(credentials: dict[str, str]) -> None:
+    def attempts(lib: Any) -> list[tuple[str, str]]:
+        client = lib.BedrockOpenAI(base_url="http://127.0.0.1:9/openai/v1", **credentials)
+        out = []
+        for connect in (
+            lambda: client.responses.connect(),
+            lambda: client.realtime.connect(model="gpt-realtime"),
+        ):
+            with pytest.raises(Exception) as info:
+                with connect():
+                    pass
+            out.append((type(info.value).__name__, str(info.value)))
+        client.close()
+        return out
+
+    assert attempts(oxide) == attempts(openai) == [("OpenAIError", _WS_REFUSAL)] * 2
+
+
+@pytest.mark.asyncio
+async def test_beta_realtime_with_the_callers_own_authorization_connects() -> None:
+    """The beta protocol's exception (the SDK's too): a caller-owned `Authorization` header goes
+    over the WebSocket instead of the provider's auth."""
+    from oxide.testing import MockOpenAI
+
+    mock = MockOpenAI()
+    async with mock as url:
+        client = oxide.AsyncBedrockOpenAI(api_key="tok", aws_region=REGION, base_url=url)
+        manager = client.beta.realtime.connect(
+            model="gpt-realtime", extra_headers={"Authorization": "Bearer mine"}
+        )
+        async with manager as conn:
+            assert (await conn.recv()).type == "session.created"
+        with pytest.raises(OpenAIError, match=_WS_REFUSAL):
+            async with client.beta.realtime.connect(model="gpt-realtime"):
+                pass
+        await client.close()
+        assert [r.headers["Authorization"] for r in mock.ws_connections] == ["Bearer mine"]

@@ -41,6 +41,7 @@ from aiohttp import WSMsgType
 
 from ..._event_handler import EventHandlerRegistry
 from ..._exceptions import (
+    OpenAIError,
     WebSocketConnectionClosedError,
     WebSocketMessageTooLargeError,
     WebSocketServerError,
@@ -555,6 +556,9 @@ class AsyncConnectionManager(_Handlers, Generic[_AsyncConnT]):
 
     _connection_class: ClassVar[type[Any]]
     _path: ClassVar[str]
+    # The beta Realtime protocol lets a caller bring its own `Authorization` header where the
+    # client's own auth cannot go over a WebSocket (a provider's request signing).
+    _caller_auth_allowed: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -629,6 +633,16 @@ class AsyncConnectionManager(_Handlers, Generic[_AsyncConnT]):
         self, extra_query: Mapping[str, object], extra_headers: Mapping[str, Any]
     ) -> aiohttp.ClientWebSocketResponse[Any]:
         client = self._client
+        refusal = client._websocket_refusal
+        if refusal is not None and not (
+            self._caller_auth_allowed
+            and any(
+                key.lower() == "authorization" for key in (*extra_headers, *client._custom_headers)
+            )
+        ):
+            # Before any socket is opened, as the SDK (`This authentication method is not
+            # supported by WebSocket connections` for Bedrock and other signed providers).
+            raise OpenAIError(refusal)
         if client._api_key_provider is not None:
             await client._refresh_api_key()
         query = {**self._query(), **extra_query}

@@ -192,6 +192,7 @@ class AsyncBetaRealtimeConnectionManager(
     _RealtimeManagerMixin, AsyncConnectionManager[AsyncBetaRealtimeConnection]
 ):
     _connection_class = AsyncBetaRealtimeConnection
+    _caller_auth_allowed = True
 
     def __init__(
         self,
