@@ -45,23 +45,31 @@ def to_jsonable(obj: Any) -> Any:
         value = float(obj)
         _check_finite(value)
         return value
-    to_dict = getattr(obj, "_api_dict", None) or getattr(obj, "to_dict", None)
-    if to_dict is not None:
+    api_dict = getattr(obj, "_api_dict", None)  # oxide's models, without `__api_exclude__`
+    model_dump = None if api_dict is not None else getattr(obj, "model_dump", None)
+    if api_dict is not None:
+        result = api_dict()
+    elif model_dump is not None:
+        # pydantic (the official SDK's objects too): without its parsed models' client-side
+        # fields, as the official transform sends them.
+        result = model_dump(
+            mode="json",
+            exclude_unset=True,
+            by_alias=True,
+            exclude=getattr(obj, "__api_exclude__", None),
+        )
+    elif (to_dict := getattr(obj, "to_dict", None)) is not None:
         result = to_dict()
+    elif isinstance(obj, (NotGiven, Omit)):
+        return None
     else:
-        model_dump = getattr(obj, "model_dump", None)
-        if model_dump is not None:
-            result = model_dump(mode="json", exclude_unset=True, by_alias=True)
-        elif isinstance(obj, (NotGiven, Omit)):
-            return None
-        else:
-            import msgspec
+        import msgspec
 
-            if not isinstance(obj, msgspec.Struct):
-                raise _not_serializable(obj)
-            # A Struct of the caller's own (not an oxide type): its fields, with the same
-            # refusals for what they hold.
-            result = msgspec.to_builtins(obj, builtin_types=_REFUSED, enc_hook=_refuse)
+        if not isinstance(obj, msgspec.Struct):
+            raise _not_serializable(obj)
+        # A Struct of the caller's own (not an oxide type): its fields, with the same
+        # refusals for what they hold.
+        result = msgspec.to_builtins(obj, builtin_types=_REFUSED, enc_hook=_refuse)
     _check_finite(result)
     return result
 

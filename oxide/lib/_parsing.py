@@ -55,9 +55,10 @@ def responses_text_param(text_format: Any, text: Mapping[str, Any] | None) -> di
 
 
 def _fields(obj: msgspec.Struct) -> dict[str, Any]:
-    # Raw slot values (UNSET stays UNSET, so to_dict() of the result omits what the server
-    # omitted) plus the unknown keys the server sent, kept as the SDK keeps them.
-    fields = msgspec.structs.asdict(obj)
+    # Raw slot values by API name, as `construct` takes them (`async`, not `async_`: a Python
+    # name would come back as an unknown key), UNSET staying UNSET so to_dict() of the result
+    # omits what the server omitted; plus the unknown keys the server sent, kept as the SDK does.
+    fields = dict(zip(obj.__struct_encode_fields__, msgspec.structs.astuple(obj), strict=True))
     extra = getattr(obj, "model_extra", None)
     if extra:
         fields.update(extra)

@@ -18,6 +18,7 @@ from oxide.pagination import (
     AsyncNextCursorPage,
     SyncCursorPage,
     SyncNextCursorPage,
+    SyncTokenPage,
 )
 
 from .conftest import Recorder
@@ -170,3 +171,56 @@ def test_sync_pages(serve_routes_in_thread) -> None:
         groups = client.admin.organization.projects.groups.list("p")
         assert isinstance(groups, SyncNextCursorPage)
         assert [g.group_id for g in groups] == FILES
+
+
+# -- token pages (3.4x admin lists): `next` sent back as `page`, `has_more` decides ------------
+
+# Pages of alert-rule ids by token; the second page is empty yet says there is more (the SDK
+# follows `next` through it), the last has a `next` but `has_more: false` (the SDK stops).
+TOKEN_PAGES: dict[str | None, tuple[list[str], bool, str | None]] = {
+    None: (["r0", "r1"], True, "t1"),
+    "t1": ([], True, "t2"),
+    "t2": (["r2"], False, "t3"),
+}
+
+
+def token_routes(rec: Recorder) -> dict[tuple[str, str], Any]:
+    async def rules(request: web.Request) -> web.Response:
+        await rec.record(request)
+        ids, more, nxt = TOKEN_PAGES[request.query.get("page")]
+        data = [{"id": i, "object": "health.alert_rule"} for i in ids]
+        return web.json_response({"data": data, "has_more": more, "next": nxt})
+
+    return {("GET", "/v1/organization/health/alert_rules"): rules}
+
+
+@pytest.mark.asyncio
+async def test_token_pages_follow_next_as_the_sdk(serve) -> None:
+    import openai
+
+    rec = Recorder()
+    url = await serve(token_routes(rec))
+    seen = []
+    for lib in (openai, oxide):
+        async with lib.AsyncOpenAI(api_key="k", admin_api_key="adm", base_url=url) as client:
+            first = await client.admin.organization.health.alert_rules.list(limit=2)
+            assert type(first).__name__.startswith("AsyncTokenPage")
+            assert first.next_page_info().params == {"page": "t1"}
+            seen.append(([r.id async for r in first], [r["query"] for r in rec.requests]))
+        rec.requests.clear()
+    assert seen[0] == seen[1]
+    assert seen[1] == (
+        ["r0", "r1", "r2"],
+        [{"limit": "2"}, {"limit": "2", "page": "t1"}, {"limit": "2", "page": "t2"}],
+    )
+
+
+def test_sync_token_pages(serve_routes_in_thread) -> None:
+    rec = Recorder()
+    url = serve_routes_in_thread(token_routes(rec))
+    with oxide.OpenAI(api_key="k", admin_api_key="adm", base_url=url) as client:
+        page = client.admin.organization.health.alert_rules.list()
+        assert isinstance(page, SyncTokenPage)
+        assert [r.id for r in page] == ["r0", "r1", "r2"]
+        assert [len(p.data) for p in page.iter_pages()] == [2, 0, 1]
+        assert not list(page.iter_pages())[-1].has_next_page()
