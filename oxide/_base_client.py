@@ -13,6 +13,8 @@ wrappers / pages -> `_decode` (which imports none of them).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 import warnings
 from collections.abc import Mapping
@@ -28,6 +30,7 @@ from ._decode import parse_body, status_error, stream_item_type
 from ._exceptions import APIError, APIResponseValidationError, APITimeoutError
 from ._http import Request, Response
 from ._json import encode_body
+from ._logs import http_method, setup_logging
 from ._options import NO_OPTIONS, RequestOptions, as_options, make_request_options
 from ._options import merge_mappings as _merge_mappings
 from ._qs import stringify_items
@@ -52,8 +55,28 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
+_DEBUG = logging.DEBUG
+setup_logging()
 _StreamT = TypeVar("_StreamT")
 _PageT = TypeVar("_PageT", bound="BasePage[Any]")
+
+
+def _log_transport_error(exc: BaseException) -> None:
+    timeout = isinstance(exc, (asyncio.TimeoutError, TimeoutError))
+    what = "a timeout exception" if timeout else "exception"
+    _log.debug("Encountered %s: %s", what, type(exc).__name__)
+
+
+def _log_retry(retries_taken: int, max_retries: int, delay: float) -> None:
+    remaining = max_retries - retries_taken
+    if remaining == 1:
+        _log.debug("1 retry left")
+    else:
+        _log.debug("%i retries left", remaining)
+    _log.info(
+        "Retrying request in %f seconds (retry %i of %s)", delay, retries_taken + 1, max_retries
+    )
 
 
 def strip_not_given(params: dict[str, Any]) -> dict[str, Any]:
@@ -215,10 +238,18 @@ class BaseAsyncClient:
         deadline = None
         if timeout is not None and timeout.total is not None:
             deadline = clock.monotonic() + timeout.total
+        debug = _log.isEnabledFor(_DEBUG)  # once per call: a cached lookup
         while True:
             if not custom_retry_header:
                 headers["x-stainless-retry-count"] = str(retries_taken)
             resp = None
+            if debug:
+                _log.debug(
+                    "Building HTTP request: method=%s retries_taken=%i",
+                    http_method(method),
+                    retries_taken,
+                )
+                _log.debug("Sending HTTP Request: %s", http_method(method))
             if factory is not None:
                 data = factory()
             try:
@@ -247,37 +278,56 @@ class BaseAsyncClient:
             except TRANSPORT_ERRORS as exc:
                 if resp is not None:
                     resp.close()  # a body cut short: the connection is not reusable
+                if debug:
+                    _log_transport_error(exc)
                 if retries_taken < max_retries and (factory is None or not factory.spent):
                     delay = retry_delay(retries_taken, None, clock.time())
                     if deadline is None or clock.monotonic() + delay < deadline:
+                        _log_retry(retries_taken, max_retries, delay)
                         await clock.sleep(delay)
                         retries_taken += 1
                         continue
                 if deadline is not None and clock.monotonic() >= deadline:
+                    if debug:
+                        _log.debug("Raising timeout error")
                     raise APITimeoutError(
                         request, message=f"Request timed out (Timeout.total={timeout.total} s)."
                     ) from exc
-                raise translate(exc, request) from exc
+                error = translate(exc, request)
+                if debug:
+                    _log.debug(
+                        "Raising %s error",
+                        "timeout" if isinstance(error, APITimeoutError) else "connection",
+                    )
+                raise error from exc
             except BaseException:
                 # Cancelled (or interrupted) while reading the body: close the connection now
                 # rather than leave it checked out until the response is collected.
                 if resp is not None:
                     resp.close()
                 raise
+            if debug:
+                _log.debug("HTTP Response: %s %i", http_method(method), status)
+                _log.debug("request_id: %s", resp.headers.get("x-request-id"))
             if status >= 400:
                 resp_headers = resp.headers
+                if debug:
+                    _log.debug("Encountered an HTTP status error: %i", status)
                 if retries_taken < max_retries and (factory is None or not factory.spent):
                     now = clock.time()
                     if should_retry_status(status, resp_headers, now):
                         delay = retry_delay(retries_taken, resp_headers, now)
                         # Past the call's deadline, the server's answer is raised instead.
                         if deadline is None or clock.monotonic() + delay < deadline:
+                            _log_retry(retries_taken, max_retries, delay)
                             await clock.sleep(delay)
                             retries_taken += 1
                             continue
                 response = Response(
                     status, resp_headers, raw_body, request, reason_phrase=resp.reason or ""
                 )
+                if debug:
+                    _log.debug("Re-raising status error")
                 raise status_error(status, raw_body, response)
             break
 

@@ -6,12 +6,16 @@ Pure functions of headers and status, so they are tested without sockets as well
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
 import random
 import time
 from collections.abc import Mapping
 
 from .._constants import INITIAL_RETRY_DELAY, MAX_RETRY_AFTER_DELAY, MAX_RETRY_DELAY
+
+# A child of `oxide` (OPENAI_LOG, see oxide._logs); the decisions are logged as the SDK's are.
+log = logging.getLogger("oxide._base_client")
 
 __all__ = ["parse_retry_after", "retry_delay", "should_retry_status"]
 
@@ -59,14 +63,25 @@ def should_retry_status(status: int, headers: Mapping[str, str], now: float | No
         and math.isfinite(retry_after)
         and retry_after > MAX_RETRY_AFTER_DELAY
     ):
+        log.debug(
+            "Not retrying because `Retry-After` of %s seconds exceeds the maximum of %s seconds",
+            retry_after,
+            MAX_RETRY_AFTER_DELAY,
+        )
         return False
     # Exact, lowercase match, as upstream: "True" is ignored.
     hint = headers.get("x-should-retry")
     if hint == "true":
+        log.debug("Retrying as header `x-should-retry` is set to `true`")
         return True
     if hint == "false":
+        log.debug("Not retrying as header `x-should-retry` is set to `false`")
         return False
-    return status in (408, 409, 429) or status >= 500
+    if status in (408, 409, 429) or status >= 500:
+        log.debug("Retrying due to status code %i", status)
+        return True
+    log.debug("Not retrying")
+    return False
 
 
 def retry_delay(
