@@ -1,0 +1,660 @@
+"""oxide.lib.responses_tool_runner against the official SDK's runner, over a scripted server.
+
+Each scenario runs twice on the same script, once with oxide's runner on an oxide client and
+once with the SDK's runner on an official client, and compares what they return or raise and
+every request body they send (tool outputs posted back, budget projections, rotated keys).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import msgspec
+import openai
+import openai.lib.responses_tool_runner as sdk_runner
+import pytest
+
+import oxide
+import oxide.lib.responses_tool_runner as ox_runner
+from oxide.lib._tools import responses_function_tool
+
+from ._runner_server import ScriptedResponses, function_call, message, response, serve
+
+MODULES = {"oxide": ox_runner, "sdk": sdk_runner}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ScriptedResponses]:
+    yield from serve()
+
+
+def tool(name: str, *, strict: bool = True) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "name": name,
+        "description": f"The {name} tool.",
+        "parameters": {
+            "type": "object",
+            "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+            "required": ["a", "b"],
+            "additionalProperties": False,
+        },
+        "strict": strict,
+    }
+
+
+def add(args: dict[str, Any]) -> str:
+    return str(args["a"] + args["b"])
+
+
+def mul(args: dict[str, Any]) -> str:
+    return str(args["a"] * args["b"])
+
+
+def client_for(name: str, server: ScriptedResponses, *, aio: bool = False, **kw: Any) -> Any:
+    if name == "oxide":
+        cls: Any = oxide.AsyncOpenAI if aio else oxide.OpenAI
+    else:
+        cls = openai.AsyncOpenAI if aio else openai.OpenAI
+    return cls(api_key="sk-test", base_url=server.url, max_retries=0, **kw)
+
+
+TWO_TURNS = [
+    response("resp_1", [function_call("call_1", "add", {"a": 1, "b": 2}, item_id="fc_1")]),
+    response(
+        "resp_2",
+        [
+            function_call("call_2", "add", {"a": 3, "b": 4}, item_id="fc_2"),
+            function_call("call_3", "mul", {"a": 3, "b": 4}, item_id="fc_3"),
+        ],
+    ),
+    response("resp_3", [message("done: 3, 7, 12", item_id="msg_3")]),
+]
+PARAMS = {"model": "gpt-test", "input": "compute", "instructions": "use the tools"}
+
+
+def run_sync(
+    name: str,
+    server: ScriptedResponses,
+    script: list[dict[str, Any]],
+    *,
+    functions: Callable[[ModuleType], list[Any]] | None = None,
+    runner: dict[str, Any] | None = None,
+    params: dict[str, Any] | None = None,
+    client: dict[str, Any] | None = None,
+    **run: Any,
+) -> tuple[Any, list[dict[str, Any]]]:
+    """(the final output text, or the raised error as (class name, message, ids)), bodies."""
+    module = MODULES[name]
+    server.reset(*json.loads(json.dumps(script)))
+    registered = (
+        functions(module)
+        if functions is not None
+        else [
+            module.RegisteredFunction(tool=tool("add"), execute=add),
+            module.RegisteredFunction(tool=tool("mul"), execute=mul),
+        ]
+    )
+    tool_runner = module.ResponsesToolRunner(functions=registered, **(runner or {}))
+    try:
+        result: Any = tool_runner.run(
+            client_for(name, server, **(client or {})), dict(params or PARAMS), **run
+        ).output_text
+    except (module.ToolRunnerError, ValueError, RuntimeError) as exc:
+        result = outcome(exc)
+    return result, server.bodies
+
+
+def outcome(exc: BaseException) -> tuple[Any, ...]:
+    return (
+        type(exc).__name__,
+        str(exc),
+        getattr(exc, "attempted_call_ids", None),
+        getattr(exc, "completed_call_ids", None),
+    )
+
+
+def both(server: ScriptedResponses, script: list[dict[str, Any]], **kw: Any) -> Any:
+    ours = run_sync("oxide", server, script, **kw)
+    theirs = run_sync("sdk", server, script, **kw)
+    assert ours == theirs
+    return ours
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_multi_turn_loop_posts_outputs_back(server: ScriptedResponses, stream: bool) -> None:
+    result, bodies = both(server, TWO_TURNS, stream=stream)
+    assert result == "done: 3, 7, 12"
+    assert len(bodies) == 3
+    last = bodies[2]["input"]
+    assert last[0] == {"role": "user", "content": "compute"}
+    outputs = [item for item in last if item.get("type") == "function_call_output"]
+    assert outputs == [
+        {"type": "function_call_output", "call_id": "call_1", "output": "3"},
+        {"type": "function_call_output", "call_id": "call_2", "output": "7"},
+        {"type": "function_call_output", "call_id": "call_3", "output": "12"},
+    ]
+    assert all(body["include"] == ["reasoning.encrypted_content"] for body in bodies)
+    assert all(body.get("stream", False) is stream for body in bodies)
+
+
+def test_idempotency_key_rotates_per_request(server: ScriptedResponses) -> None:
+    for name in MODULES:
+        run_sync(name, server, TWO_TURNS, client={"default_headers": {"Idempotency-Key": "first"}})
+        keys = [request["headers"]["idempotency-key"] for request in server.requests]
+        assert keys[0] == "first"
+        assert len(set(keys)) == 3 and all(
+            k.startswith("stainless-python-retry-") for k in keys[1:]
+        )
+
+
+def test_max_steps_stops_with_receipts(server: ScriptedResponses) -> None:
+    result, bodies = both(server, TWO_TURNS, max_steps=2)
+    assert result == (
+        "ToolRunnerError",
+        "Tool run reached max_steps before completion.",
+        ("call_1",),
+        ("call_1",),
+    )
+    assert len(bodies) == 2
+
+
+def test_failing_tool_stops_the_run(server: ScriptedResponses) -> None:
+    def functions(module: ModuleType) -> list[Any]:
+        def broken(args: dict[str, Any]) -> str:
+            raise KeyError("boom")
+
+        return [
+            module.RegisteredFunction(tool=tool("add"), execute=broken),
+            module.RegisteredFunction(tool=tool("mul"), execute=mul),
+        ]
+
+    seen: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+    for name in MODULES:
+        result, bodies = run_sync(
+            name,
+            server,
+            TWO_TURNS,
+            functions=functions,
+            on_diagnostic=lambda d, n=name: seen[n].append((d["stage"], d["reason"], d["call_id"])),
+        )
+        assert result == (
+            "ToolRunnerError",
+            "Tool run stopped before completion.",
+            ("call_1",),
+            (),
+        )
+        assert len(bodies) == 1
+    assert seen["oxide"] == seen["sdk"]
+    assert ("action", "driver_failed", "call_1") in seen["oxide"]
+
+
+def test_invalid_tool_result_and_unregistered_call(server: ScriptedResponses) -> None:
+    def functions(module: ModuleType) -> list[Any]:
+        return [module.RegisteredFunction(tool=tool("add"), execute=lambda args: 42)]
+
+    result, _ = both(server, TWO_TURNS, functions=functions)
+    assert result[:2] == ("ToolRunnerError", "Tool run stopped before completion.")
+    script = [response("r", [function_call("c", "nope", {"a": 1, "b": 1}, item_id="fc")])]
+    result, _ = both(server, script)
+    assert result == (
+        "ToolRunnerError",
+        "Function was not registered or lacks native metadata.",
+        (),
+        (),
+    )
+
+
+def test_api_error_is_a_runner_error(server: ScriptedResponses) -> None:
+    script = [TWO_TURNS[0], {"error_status": 400, "message": "bad input"}]
+    result, bodies = both(server, script)
+    assert result == (
+        "ToolRunnerError",
+        "Tool run stopped before completion.",
+        ("call_1",),
+        ("call_1",),
+    )
+    assert len(bodies) == 2
+
+
+def test_cancelled_callback_stops_before_next_request(server: ScriptedResponses) -> None:
+    for name in MODULES:
+        calls: list[str] = []
+
+        def functions(module: ModuleType, calls: list[str] = calls) -> list[Any]:
+            def record(args: dict[str, Any]) -> str:
+                calls.append("add")
+                return add(args)
+
+            return [
+                module.RegisteredFunction(tool=tool("add"), execute=record),
+                module.RegisteredFunction(tool=tool("mul"), execute=mul),
+            ]
+
+        result, bodies = run_sync(
+            name, server, TWO_TURNS, functions=functions, cancelled=lambda calls=calls: bool(calls)
+        )
+        assert result == ("ToolRunnerError", "Tool run was cancelled.", ("call_1",), ("call_1",))
+        assert len(bodies) == 1
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"eager": True},
+        {"max_steps": 0},
+        {"max_concurrent_calls": 0, "stream": True},
+        {"params": {"model": "m", "input": "x", "previous_response_id": "r"}},
+        {"params": {"model": "m", "input": "x", "tool_choice": "required"}},
+        {"context_budget": {"max_input_bytes": 0, "max_input_images": 0}},
+        {"context_budget": {"max_input_bytes": 10, "max_input_images": 0, "extra": 1}},
+    ],
+)
+def test_bad_arguments_are_refused_like_the_sdk(
+    server: ScriptedResponses, kw: dict[str, Any]
+) -> None:
+    result, bodies = both(server, TWO_TURNS, **kw)
+    assert result[0] == "ValueError" and bodies == []
+
+
+def test_context_budget_without_compact_stops(server: ScriptedResponses) -> None:
+    result, bodies = both(
+        server, TWO_TURNS, context_budget={"max_input_bytes": 100, "max_input_images": 0}
+    )
+    # The first request fits; the history with the first call and its output does not.
+    assert result == (
+        "ToolRunnerError",
+        "Native request input exceeds context_budget.",
+        ("call_1",),
+        ("call_1",),
+    )
+    assert len(bodies) == 1
+
+
+def test_context_budget_compacts_old_calls(server: ScriptedResponses) -> None:
+    snapshots: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+    for name in MODULES:
+
+        def compact(snapshot: Any, name: str = name) -> Any:
+            snapshots[name].append(snapshot)
+            return {"drop_call_ids": snapshot["eligible_call_ids"], "summary": "3, 7, 12"}
+
+        result, bodies = run_sync(
+            name,
+            server,
+            TWO_TURNS,
+            context_budget={"max_input_bytes": 560, "max_input_images": 0, "compact": compact},
+        )
+        snapshots[name].append(bodies)
+        assert result == "done: 3, 7, 12"
+        assert bodies[0]["truncation"] == "disabled"
+        later = bodies[-1]["input"]
+        assert later[0]["content"] == "Caller summary of omitted completed tool results: 3, 7, 12"
+        assert later[1]["content"].startswith(
+            'Omitted completed tool receipts: [{"call_id":"call_1","kind":"function_call",'
+        )
+        assert later[2] == {"role": "user", "content": "compute"}
+        assert not any("call_id" in item for item in later)
+        # The first two requests fit: compaction only starts when the history outgrows it.
+        assert "call_id" in json.dumps(bodies[1]["input"])
+    assert snapshots["oxide"] == snapshots["sdk"]
+    assert snapshots["oxide"][0]["eligible_call_ids"] == ["call_1", "call_2", "call_3"]
+    assert len(snapshots["oxide"]) == 2  # one compaction, then the bodies
+
+
+def test_ledger_checkpoints_match_and_resume(server: ScriptedResponses) -> None:
+    saved: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+    for name in MODULES:
+        module = MODULES[name]
+        ledger = module.ResponsesToolLedger(run_id="run-1", save=saved[name].append)
+        result, _ = run_sync(name, server, TWO_TURNS, ledger=ledger)
+        assert result == "done: 3, 7, 12"
+    assert saved["oxide"] == saved["sdk"]
+    phases = [checkpoint["phase"] for checkpoint in saved["oxide"]]
+    assert phases[0] == "boundary" and phases[-1] == "final"
+    assert [c["revision"] for c in saved["oxide"]] == list(range(1, len(phases) + 1))
+
+    # Resume from the boundary after the first tool turn: the saved history is replayed.
+    boundary = next(
+        c for c in saved["oxide"] if c["phase"] == "boundary" and c["returned_call_ids"]
+    )
+    resumed: dict[str, Any] = {}
+    for name in MODULES:
+        module = MODULES[name]
+        ledger = module.ResponsesToolLedger(
+            run_id="run-1", save=lambda c: None, resume_from=boundary
+        )
+        resumed[name] = run_sync(
+            name,
+            server,
+            TWO_TURNS[1:],
+            ledger=ledger,
+            params={"model": "gpt-test", "input": "continue please"},
+        )
+    assert resumed["oxide"] == resumed["sdk"]
+    result, bodies = resumed["oxide"]
+    assert result == "done: 3, 7, 12"
+    first = bodies[0]["input"]
+    assert first[-1] == {"role": "user", "content": "continue please"}
+    assert {"type": "function_call_output", "call_id": "call_1", "output": "3"} in first
+
+
+def test_ledger_refuses_a_mismatched_checkpoint(server: ScriptedResponses) -> None:
+    saved: list[Any] = []
+    ledger = ox_runner.ResponsesToolLedger(run_id="run-1", save=saved.append)
+    run_sync("oxide", server, TWO_TURNS, ledger=ledger)
+    boundary = next(c for c in saved if c["phase"] == "boundary" and c["returned_call_ids"])
+    for name in MODULES:
+        module = MODULES[name]
+        other = module.ResponsesToolLedger(
+            run_id="run-2", save=lambda c: None, resume_from=boundary
+        )
+        result, bodies = run_sync(name, server, TWO_TURNS, ledger=other)
+        assert result == (
+            "ValueError",
+            "Only a matching completed boundary can resume; reconcile pending work externally.",
+            None,
+            None,
+        )
+        assert bodies == []
+
+
+def test_iterate_supplies_outputs_and_appends_text(server: ScriptedResponses) -> None:
+    results: dict[str, Any] = {}
+    for name in MODULES:
+        module = MODULES[name]
+        server.reset(*json.loads(json.dumps(TWO_TURNS)))
+        runner = module.ResponsesToolRunner(
+            functions=[
+                module.RegisteredFunction(
+                    tool=tool("add"), execute=add, allow_output_override=True
+                ),
+                module.RegisteredFunction(tool=tool("mul"), execute=mul),
+            ]
+        )
+        turns = runner.iterate(client_for(name, server), dict(PARAMS))
+        seen = []
+        for turn in turns:
+            seen.append((turn.step, turn.final, turn.tools_executed, turn.attempted_call_ids))
+            if turn.step == 1:
+                turn.supply_outputs(
+                    [{"type": "function_call_output", "call_id": "call_1", "output": "three"}]
+                )
+                turn.append_user_text("also be brief")
+                with pytest.raises(ValueError, match="not permitted"):
+                    turn.supply_outputs(
+                        [{"type": "function_call_output", "call_id": "call_9", "output": "x"}]
+                    )
+            if turn.step == 2:
+                # mul did not opt in: its output cannot be supplied.
+                with pytest.raises(ValueError, match="not permitted"):
+                    turn.supply_outputs(
+                        [{"type": "function_call_output", "call_id": "call_3", "output": "x"}]
+                    )
+        results[name] = (seen, server.bodies)
+    assert results["oxide"] == results["sdk"]
+    seen, bodies = results["oxide"]
+    assert [s[:2] for s in seen] == [(1, False), (2, False), (3, True)]
+    second = bodies[1]["input"]
+    assert {"type": "function_call_output", "call_id": "call_1", "output": "three"} in second
+    assert second[-1] == {"role": "user", "content": "also be brief"}
+
+
+def test_typed_function_from_tool(server: ScriptedResponses) -> None:
+    class Pair(msgspec.Struct):
+        a: int
+        b: int
+
+    received: list[Any] = []
+
+    def typed_add(pair: Pair) -> str:
+        received.append(pair)
+        return str(pair.a + pair.b)
+
+    typed = responses_function_tool(Pair, name="add")
+    server.reset(*json.loads(json.dumps([TWO_TURNS[0], TWO_TURNS[2]])))
+    runner = ox_runner.ResponsesToolRunner(
+        functions=[ox_runner.RegisteredFunction.from_tool(typed, execute=typed_add)]
+    )
+    final = runner.run(client_for("oxide", server), dict(PARAMS))
+    assert final.output_text == "done: 3, 7, 12"
+    assert received == [Pair(a=1, b=2)]
+    assert server.bodies[0]["tools"][0]["parameters"] == typed["parameters"]
+    with pytest.raises(ValueError, match="from_tool requires"):
+        ox_runner.RegisteredFunction.from_tool(tool("add"), execute=typed_add)  # type: ignore[arg-type]
+
+
+def test_runner_lifecycle(server: ScriptedResponses) -> None:
+    runner = ox_runner.ResponsesToolRunner(
+        functions=[ox_runner.RegisteredFunction(tool=tool("add"), execute=add)]
+    )
+    server.reset(*json.loads(json.dumps(TWO_TURNS)))
+    turns = runner.iterate(client_for("oxide", server), dict(PARAMS))
+    next(turns)
+    with pytest.raises(RuntimeError, match="busy with another call"):
+        runner.run(client_for("oxide", server), dict(PARAMS))
+    assert runner.close() == {"status": "draining"}
+    turns.close()
+    with pytest.raises(RuntimeError, match="Responses runner is closed"):
+        runner.run(client_for("oxide", server), dict(PARAMS))
+    with pytest.raises(ValueError, match="unique and nonempty"):
+        ox_runner.ResponsesToolRunner(
+            functions=[
+                ox_runner.RegisteredFunction(tool=tool("add"), execute=add),
+                ox_runner.RegisteredFunction(tool=tool("add"), execute=mul),
+            ]
+        )
+
+
+def test_eager_execution_runs_tools_before_the_stream_ends(server: ScriptedResponses) -> None:
+    for name in MODULES:
+        events: list[str] = []
+
+        def functions(module: ModuleType, events: list[str] = events) -> list[Any]:
+            def record(args: dict[str, Any]) -> str:
+                events.append("tool")
+                return add(args)
+
+            return [
+                module.RegisteredFunction(tool=tool("add"), execute=record),
+                module.RegisteredFunction(tool=tool("mul"), execute=mul),
+            ]
+
+        result, _ = run_sync(
+            name,
+            server,
+            TWO_TURNS[:1] + TWO_TURNS[2:],
+            functions=functions,
+            stream=True,
+            eager=True,
+            on_event=lambda event, events=events: events.append(event.type),
+        )
+        assert result == "done: 3, 7, 12"
+        first = events[: events.index("response.completed") + 1]
+        assert first.index("tool") > first.index("response.output_item.done")
+        assert first.index("tool") < first.index("response.completed")
+
+
+def test_early_execution_selects_functions(server: ScriptedResponses) -> None:
+    order: dict[str, list[str]] = {"oxide": [], "sdk": []}
+    for name in MODULES:
+
+        def functions(module: ModuleType, log: list[str] = order[name]) -> list[Any]:
+            def logged(fn: Callable[[dict[str, Any]], str], label: str) -> Any:
+                def run(args: dict[str, Any]) -> str:
+                    log.append(label)
+                    return fn(args)
+
+                return run
+
+            return [
+                module.RegisteredFunction(tool=tool("add"), execute=logged(add, "add")),
+                module.RegisteredFunction(tool=tool("mul"), execute=logged(mul, "mul")),
+            ]
+
+        result, _ = run_sync(
+            name,
+            server,
+            TWO_TURNS[1:],
+            functions=functions,
+            runner={"early_execution": {"functions": ["add"]}},
+            stream=True,
+            eager=True,
+            on_event=lambda event, log=order[name]: (
+                log.append("completed") if event.type == "response.completed" else None
+            ),
+        )
+        assert result == "done: 3, 7, 12"
+    assert order["oxide"] == order["sdk"]
+    # add ran early, inside the stream; mul (not selected) only after inspection.
+    assert order["oxide"][:3] == ["add", "completed", "mul"]
+    with pytest.raises(ValueError, match="unique registered function names"):
+        ox_runner.ResponsesToolRunner(
+            functions=[ox_runner.RegisteredFunction(tool=tool("add"), execute=add)],
+            early_execution={"functions": ["mul"]},
+        )
+
+
+def test_independent_functions_run_in_parallel(server: ScriptedResponses) -> None:
+    for name in MODULES:
+        barrier = threading.Barrier(2, timeout=10)
+        threads: set[int] = set()
+
+        def functions(
+            module: ModuleType, barrier: threading.Barrier = barrier, threads: set[int] = threads
+        ) -> list[Any]:
+            def together(fn: Callable[[dict[str, Any]], str]) -> Any:
+                def run(args: dict[str, Any]) -> str:
+                    threads.add(threading.get_ident())
+                    barrier.wait()  # both calls are in flight at once, or this times out
+                    return fn(args)
+
+                return run
+
+            return [
+                module.RegisteredFunction(
+                    tool=tool("add"), execute=together(add), independent=True
+                ),
+                module.RegisteredFunction(
+                    tool=tool("mul"), execute=together(mul), independent=True
+                ),
+            ]
+
+        result, bodies = run_sync(
+            name, server, TWO_TURNS[1:], functions=functions, stream=True, eager=True
+        )
+        assert result == "done: 3, 7, 12"
+        assert len(threads) == 2
+        outputs = [i for i in bodies[1]["input"] if i.get("type") == "function_call_output"]
+        assert [o["output"] for o in outputs] == ["7", "12"]
+
+
+# -- async ---------------------------------------------------------------------------------
+
+
+async def run_async(
+    name: str,
+    server: ScriptedResponses,
+    script: list[dict[str, Any]],
+    **run: Any,
+) -> tuple[Any, list[dict[str, Any]]]:
+    module = MODULES[name]
+    server.reset(*json.loads(json.dumps(script)))
+
+    async def aadd(args: dict[str, Any]) -> str:
+        await asyncio.sleep(0)
+        return add(args)
+
+    async def amul(args: dict[str, Any]) -> str:
+        return mul(args)
+
+    runner = module.AsyncResponsesToolRunner(
+        functions=[
+            module.AsyncRegisteredFunction(tool=tool("add"), execute=aadd, independent=True),
+            module.AsyncRegisteredFunction(tool=tool("mul"), execute=amul, independent=True),
+        ]
+    )
+    client = client_for(name, server, aio=True)
+    try:
+        result: Any = (await runner.run(client, dict(PARAMS), **run)).output_text
+    except (module.ToolRunnerError, ValueError) as exc:
+        result = outcome(exc)
+    finally:
+        await client.close()
+    return result, server.bodies
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "kw", [{}, {"stream": True}, {"stream": True, "eager": True}, {"max_steps": 1}]
+)
+async def test_async_runner_matches_the_sdk(server: ScriptedResponses, kw: dict[str, Any]) -> None:
+    ours = await run_async("oxide", server, TWO_TURNS, **kw)
+    theirs = await run_async("sdk", server, TWO_TURNS, **kw)
+    assert ours == theirs
+    if kw.get("max_steps") == 1:
+        assert ours[0][1] == "Tool run reached max_steps before completion."
+    else:
+        assert ours[0] == "done: 3, 7, 12"
+
+
+@pytest.mark.asyncio
+async def test_async_ledger_and_budget_match_the_sdk(server: ScriptedResponses) -> None:
+    saved: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+    bodies: dict[str, Any] = {}
+    for name in MODULES:
+        module = MODULES[name]
+
+        async def save(checkpoint: Any, name: str = name) -> None:
+            saved[name].append(checkpoint)
+
+        async def compact(snapshot: Any) -> Any:
+            return {"drop_call_ids": snapshot["eligible_call_ids"]}
+
+        bodies[name] = await run_async(
+            name,
+            server,
+            TWO_TURNS,
+            ledger=module.AsyncResponsesToolLedger(run_id="r", save=save),
+            context_budget={"max_input_bytes": 400, "max_input_images": 0, "compact": compact},
+        )
+    assert saved["oxide"] == saved["sdk"]
+    assert bodies["oxide"] == bodies["sdk"]
+    assert bodies["oxide"][0] == "done: 3, 7, 12"
+
+
+@pytest.mark.asyncio
+async def test_async_task_cancellation_reports_receipts(server: ScriptedResponses) -> None:
+    for name in MODULES:
+        module = MODULES[name]
+        server.reset(*json.loads(json.dumps(TWO_TURNS)))
+        started = asyncio.Event()
+
+        async def aadd(args: dict[str, Any], started: asyncio.Event = started) -> str:
+            started.set()
+            await asyncio.sleep(30)
+            return add(args)
+
+        runner = module.AsyncResponsesToolRunner(
+            functions=[module.AsyncRegisteredFunction(tool=tool("add"), execute=aadd)]
+        )
+        client = client_for(name, server, aio=True)
+        task = asyncio.ensure_future(runner.run(client, dict(PARAMS), stream=True, eager=True))
+        await asyncio.wait_for(started.wait(), 10)
+        begun = time.monotonic()
+        task.cancel()
+        with pytest.raises(module.ToolRunnerCancelledError) as info:
+            await task
+        assert time.monotonic() - begun < 5
+        assert isinstance(info.value, asyncio.CancelledError)
+        assert info.value.attempted_call_ids == ("call_1",)
+        assert info.value.completed_call_ids == ()
+        await client.close()
+        # The runner is free again after a cancelled run.
+        assert runner.close() == {"status": "closed"}
