@@ -51,7 +51,7 @@ uploads, the audio response-format choice): those listed in `LIB_MODULES` are tr
 resource module into `oxide/resources/_lib_*.py`, under the same rules. What oxide does not
 mirror yet is a table, not a flag: `NOT_MIRRORED` (classes whose dropped methods have no mixin:
 the beta Agents helpers) and `NOT_MIRRORED_WEBSOCKETS` (WebSocket modes without connection
-classes in oxide: Live, realtime translation); their methods are absent, their With* wrappers
+classes in oxide: none at present); their methods are absent, their With* wrappers
 leave them out, and `tests/test_api_surface.py` reports each as "not mirrored yet".
 
 Package `__init__`s become lazy re-exports (module `__getattr__`, real imports under
@@ -194,8 +194,8 @@ UNMIRRORED: dict[str, str] = {
     "openai._exceptions:WebSocketConnectionClosedError": "WebSocket errors",
     "openai._exceptions:InvalidWebhookSignatureError": "webhook verification",
     "httpx2:URL": "httpx URLs (WebSocket URLs)",
-    "openai._constants": "WebSocket limits of the Live API (not mirrored yet)",
-    "openai._websocket_connection": "the SDK's WebSocket connection base (Live API)",
+    "openai._constants": "WebSocket limits of the Live API (`connect`'s queue size: a mixin's)",
+    "openai._websocket_connection": "the SDK's WebSocket connection base (Live, translations)",
     "openai._multipart": "multipart bodies with per-part content types (realtime calls.create)",
     "websockets": "WebSocket library",
     "pydantic": "pydantic models",
@@ -260,22 +260,27 @@ MIXINS: dict[tuple[str, str], str] = {
     ("openai.resources.beta.realtime.realtime", "AsyncRealtime"): (
         f"{_M}.beta_realtime:AsyncRealtimeMixin"
     ),
+    ("openai.resources.live.live", "Live"): f"{_M}.live:LiveMixin",
+    ("openai.resources.live.live", "AsyncLive"): f"{_M}.live:AsyncLiveMixin",
+    ("openai.resources.live.forks", "Forks"): f"{_M}.live:ForksMixin",
+    ("openai.resources.live.forks", "AsyncForks"): f"{_M}.live:AsyncForksMixin",
+    ("openai.resources.live.sideband", "Sideband"): f"{_M}.live:SidebandMixin",
+    ("openai.resources.live.sideband", "AsyncSideband"): f"{_M}.live:AsyncSidebandMixin",
+    ("openai.resources.realtime.translations.translations", "Translations"): (
+        f"{_M}.translations:TranslationsMixin"
+    ),
+    ("openai.resources.realtime.translations.translations", "AsyncTranslations"): (
+        f"{_M}.translations:AsyncTranslationsMixin"
+    ),
 }
 
 # Classes whose dropped methods oxide does not provide yet (no mixin): (SDK module, class) ->
 # what they are. The methods are absent from oxide's class, so calling one is an AttributeError;
 # tests/api/test_api_surface.py reads this table as the documented exceptions.
-LIVE = "Live API WebSocket sessions (not mirrored yet)"
-TRANSLATION = "realtime translation WebSocket sessions (not mirrored yet)"
 AGENTS = "beta Agents helpers built on openai.lib.beta.agents (not mirrored yet)"
 # WebSocket modes oxide has no connection classes for yet: module -> (class prefix, reason).
 # Their connection, manager and connection-resource classes are left out, and `connect` with them.
-NOT_MIRRORED_WEBSOCKETS: dict[str, tuple[str, str]] = {
-    "openai.resources.live.live": ("Live", LIVE),
-    "openai.resources.live.forks": ("Forks", LIVE),
-    "openai.resources.live.sideband": ("Sideband", LIVE),
-    "openai.resources.realtime.translations.translations": ("Translations", TRANSLATION),
-}
+NOT_MIRRORED_WEBSOCKETS: dict[str, tuple[str, str]] = {}
 NOT_MIRRORED: dict[tuple[str, str], str] = {
     **{
         (module, f"{kind}{prefix}"): reason
@@ -333,6 +338,10 @@ _WS_MODULES = {
     "openai.resources.beta.responses.responses": ("Responses", "responses", "Beta"),
     "openai.resources.realtime.realtime": ("Realtime", "realtime", ""),
     "openai.resources.beta.realtime.realtime": ("Realtime", "realtime", "Beta"),
+    "openai.resources.live.live": ("Live", "live", ""),
+    "openai.resources.live.forks": ("Forks", "live", ""),
+    "openai.resources.live.sideband": ("Sideband", "live", ""),
+    "openai.resources.realtime.translations.translations": ("Translations", "translations", ""),
 }
 DELIBERATELY_OMITTED: dict[str, dict[str, str]] = {
     module: _websocket_entries(prefix) for module, (prefix, _, _) in _WS_MODULES.items()

@@ -29,3 +29,7 @@ MAX_RETRY_AFTER_DELAY = 2 * 60
 
 # Bytes of a non-JSON error body kept on the exception (a proxy's HTML page can be large).
 MAX_ERROR_BODY = 1 << 20
+
+# The send queue of a Live API WebSocket connection (openai 3.63 `_constants.py`): audio queued
+# while a Live socket opens or reconnects outgrows the 1 MiB other WebSocket modes allow.
+DEFAULT_LIVE_SEND_QUEUE_MAX_BYTES = 2_097_152

@@ -4,7 +4,20 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Optional, cast
+from ..._types import Omit, omit
+from ..._utils import strip_not_given
+from ..._compat import cached_property
 from ..._resource import SyncAPIResource, AsyncAPIResource
+from ...types.live import decision_item_create_event_param
+from ...types.live.fork_client_event_param import ForkClientEventParam
+from ...types.live.fork_session_config_param import ForkSessionConfigParam
+from ...types.live.session_update_config_param import SessionUpdateConfigParam
+from ...types.responses.response_input_item_param import ResponseInputItemParam
+from ...lib._mixins.live import AsyncForksMixin, ForksMixin
+
+if TYPE_CHECKING:
+    from ...lib._websocket.live import AsyncForksConnection, ForksConnection
 
 
 __all__ = ["Forks", "AsyncForks"]
@@ -12,9 +25,607 @@ __all__ = ["Forks", "AsyncForks"]
 log: logging.Logger = logging.getLogger(__name__)
 
 
-class Forks(SyncAPIResource):
+class Forks(ForksMixin, SyncAPIResource):
     pass
 
 
-class AsyncForks(AsyncAPIResource):
+class AsyncForks(AsyncForksMixin, AsyncAPIResource):
     pass
+
+
+class BaseForksConnectionResource:
+    def __init__(self, connection: ForksConnection) -> None:
+        self._connection = connection
+
+
+class ForksSessionResource(BaseForksConnectionResource):
+    @cached_property
+    def commentary(self) -> ForksSessionCommentaryResource:
+        return ForksSessionCommentaryResource(self._connection)
+
+    @cached_property
+    def input_audio(self) -> ForksSessionInputAudioResource:
+        return ForksSessionInputAudioResource(self._connection)
+
+    @cached_property
+    def instructions(self) -> ForksSessionInstructionsResource:
+        return ForksSessionInstructionsResource(self._connection)
+
+    @cached_property
+    def output_audio(self) -> ForksSessionOutputAudioResource:
+        return ForksSessionOutputAudioResource(self._connection)
+
+    @cached_property
+    def thinking(self) -> ForksSessionThinkingResource:
+        return ForksSessionThinkingResource(self._connection)
+
+    def start(
+        self, *, session: ForkSessionConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Start a Live session after connecting to a stored session’s fork WebSocket.
+
+        Send an empty `session` object to use the stored configuration.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "session.start", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+    def close(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Request that the Live session close.
+
+        The terminal `session.closed` event contains the close reason and final usage.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "session.close", "event_id": event_id}),
+            )
+        )
+
+    def update(
+        self, *, session: SessionUpdateConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Update the delegation settings or transcript triggers of an active Live session.
+
+        The server acknowledges accepted changes with `session.updated`.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class ForksSessionCommentaryResource(BaseForksConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide context the Live model can communicate to the user, optionally for an
+        existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.commentary.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class ForksSessionInputAudioResource(BaseForksConnectionResource):
+    def append(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Send audio to a Live session over its primary WebSocket.
+
+        WebRTC and SIP sessions send audio over their media transport.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "session.input_audio.append", "audio": audio, "event_id": event_id}
+                ),
+            )
+        )
+
+    def mute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Mute audio input to the Live model without closing the session.
+
+        The server acknowledges with `session.input_audio.muted`.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "session.input_audio.mute", "event_id": event_id}),
+            )
+        )
+
+    def unmute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Resume audio input to a Live model after muting it.
+
+        The server acknowledges with `session.input_audio.unmuted`. An active audio fixture still pauses inference until playback finishes.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "session.input_audio.unmute", "event_id": event_id}),
+            )
+        )
+
+
+class ForksSessionInstructionsResource(BaseForksConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Append developer instructions to the Live conversation while it is running,
+        optionally associating them with an existing client delegation.
+
+        Rejected while an audio fixture is active. These instructions remain in conversation history through compaction and are included in future backend delegations. For external audio, describe content already delivered so the assistant does not repeat it.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.instructions.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class ForksSessionOutputAudioResource(BaseForksConnectionResource):
+    @cached_property
+    def fixture(self) -> ForksSessionOutputAudioFixtureResource:
+        return ForksSessionOutputAudioFixtureResource(self._connection)
+
+
+class ForksSessionThinkingResource(BaseForksConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide silent reasoning or progress context to the Live model, optionally for
+        an existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.thinking.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class ForksSessionOutputAudioFixtureResource(BaseForksConnectionResource):
+    def play(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Play one complete audio fixture through the session output.
+
+        Send this event over the primary WebSocket or a server sideband. Audio must be raw mono PCM16 little-endian at 24 kHz, regardless of the session audio format, and at most 30 seconds. The entire payload is validated before model speech is interrupted and input is muted. Only one fixture can be active. fixture.playing acknowledges acceptance and fixture.played reports server mixer drain. These notifications are not exact transport-media boundaries. Input arriving during playback is dropped and not replayed.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.output_audio.fixture.play",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class ForksDecisionResource(BaseForksConnectionResource):
+    @cached_property
+    def item(self) -> ForksDecisionItemResource:
+        return ForksDecisionItemResource(self._connection)
+
+    def create(self, *, event_id: str) -> None:
+        """
+        Evaluate the configured questions using the current conversation and Decision
+        inputs.
+
+        Reusing an event_id is rejected for the lifetime of the session.
+        """
+        self._connection.send({"type": "decision.create", "event_id": event_id})
+
+
+class ForksResponseResource(BaseForksConnectionResource):
+    @cached_property
+    def item(self) -> ForksResponseItemResource:
+        return ForksResponseItemResource(self._connection)
+
+    def create(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Request a response from the Live session’s Responses backend, or continue a
+        delegated response waiting for tool results.
+
+        Requires Responses delegation.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "response.create", "event_id": event_id}),
+            )
+        )
+
+
+class ForksDecisionItemResource(BaseForksConnectionResource):
+    def delete(self, *, item_id: str, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Delete an input item from future decisions without starting an evaluation or changing Live voice context.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.delete", "item_id": item_id, "event_id": event_id}
+                ),
+            )
+        )
+
+    def create(
+        self,
+        *,
+        item: decision_item_create_event_param.ItemUnion,
+        event_id: Optional[str] | Omit = omit,
+    ) -> None:
+        """
+        Append an input item for future decisions without starting an evaluation or changing Live voice context.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class ForksResponseItemResource(BaseForksConnectionResource):
+    def create(
+        self, *, item: ResponseInputItemParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Add an input item to the Live session’s Responses backend.
+
+        Requires Responses delegation; use `response.create` to request a response.
+        """
+        self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "response.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class BaseAsyncForksConnectionResource:
+    def __init__(self, connection: AsyncForksConnection) -> None:
+        self._connection = connection
+
+
+class AsyncForksSessionResource(BaseAsyncForksConnectionResource):
+    @cached_property
+    def commentary(self) -> AsyncForksSessionCommentaryResource:
+        return AsyncForksSessionCommentaryResource(self._connection)
+
+    @cached_property
+    def input_audio(self) -> AsyncForksSessionInputAudioResource:
+        return AsyncForksSessionInputAudioResource(self._connection)
+
+    @cached_property
+    def instructions(self) -> AsyncForksSessionInstructionsResource:
+        return AsyncForksSessionInstructionsResource(self._connection)
+
+    @cached_property
+    def output_audio(self) -> AsyncForksSessionOutputAudioResource:
+        return AsyncForksSessionOutputAudioResource(self._connection)
+
+    @cached_property
+    def thinking(self) -> AsyncForksSessionThinkingResource:
+        return AsyncForksSessionThinkingResource(self._connection)
+
+    async def start(
+        self, *, session: ForkSessionConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Start a Live session after connecting to a stored session’s fork WebSocket.
+
+        Send an empty `session` object to use the stored configuration.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "session.start", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+    async def close(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Request that the Live session close.
+
+        The terminal `session.closed` event contains the close reason and final usage.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "session.close", "event_id": event_id}),
+            )
+        )
+
+    async def update(
+        self, *, session: SessionUpdateConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Update the delegation settings or transcript triggers of an active Live session.
+
+        The server acknowledges accepted changes with `session.updated`.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncForksSessionCommentaryResource(BaseAsyncForksConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide context the Live model can communicate to the user, optionally for an
+        existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.commentary.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncForksSessionInputAudioResource(BaseAsyncForksConnectionResource):
+    async def append(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Send audio to a Live session over its primary WebSocket.
+
+        WebRTC and SIP sessions send audio over their media transport.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "session.input_audio.append", "audio": audio, "event_id": event_id}
+                ),
+            )
+        )
+
+    async def mute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Mute audio input to the Live model without closing the session.
+
+        The server acknowledges with `session.input_audio.muted`.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "session.input_audio.mute", "event_id": event_id}),
+            )
+        )
+
+    async def unmute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Resume audio input to a Live model after muting it.
+
+        The server acknowledges with `session.input_audio.unmuted`. An active audio fixture still pauses inference until playback finishes.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "session.input_audio.unmute", "event_id": event_id}),
+            )
+        )
+
+
+class AsyncForksSessionInstructionsResource(BaseAsyncForksConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Append developer instructions to the Live conversation while it is running,
+        optionally associating them with an existing client delegation.
+
+        Rejected while an audio fixture is active. These instructions remain in conversation history through compaction and are included in future backend delegations. For external audio, describe content already delivered so the assistant does not repeat it.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.instructions.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncForksSessionOutputAudioResource(BaseAsyncForksConnectionResource):
+    @cached_property
+    def fixture(self) -> AsyncForksSessionOutputAudioFixtureResource:
+        return AsyncForksSessionOutputAudioFixtureResource(self._connection)
+
+
+class AsyncForksSessionThinkingResource(BaseAsyncForksConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide silent reasoning or progress context to the Live model, optionally for
+        an existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.thinking.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncForksSessionOutputAudioFixtureResource(BaseAsyncForksConnectionResource):
+    async def play(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Play one complete audio fixture through the session output.
+
+        Send this event over the primary WebSocket or a server sideband. Audio must be raw mono PCM16 little-endian at 24 kHz, regardless of the session audio format, and at most 30 seconds. The entire payload is validated before model speech is interrupted and input is muted. Only one fixture can be active. fixture.playing acknowledges acceptance and fixture.played reports server mixer drain. These notifications are not exact transport-media boundaries. Input arriving during playback is dropped and not replayed.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.output_audio.fixture.play",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncForksDecisionResource(BaseAsyncForksConnectionResource):
+    @cached_property
+    def item(self) -> AsyncForksDecisionItemResource:
+        return AsyncForksDecisionItemResource(self._connection)
+
+    async def create(self, *, event_id: str) -> None:
+        """
+        Evaluate the configured questions using the current conversation and Decision
+        inputs.
+
+        Reusing an event_id is rejected for the lifetime of the session.
+        """
+        await self._connection.send({"type": "decision.create", "event_id": event_id})
+
+
+class AsyncForksResponseResource(BaseAsyncForksConnectionResource):
+    @cached_property
+    def item(self) -> AsyncForksResponseItemResource:
+        return AsyncForksResponseItemResource(self._connection)
+
+    async def create(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Request a response from the Live session’s Responses backend, or continue a
+        delegated response waiting for tool results.
+
+        Requires Responses delegation.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given({"type": "response.create", "event_id": event_id}),
+            )
+        )
+
+
+class AsyncForksDecisionItemResource(BaseAsyncForksConnectionResource):
+    async def delete(self, *, item_id: str, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Delete an input item from future decisions without starting an evaluation or changing Live voice context.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.delete", "item_id": item_id, "event_id": event_id}
+                ),
+            )
+        )
+
+    async def create(
+        self,
+        *,
+        item: decision_item_create_event_param.ItemUnion,
+        event_id: Optional[str] | Omit = omit,
+    ) -> None:
+        """
+        Append an input item for future decisions without starting an evaluation or changing Live voice context.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncForksResponseItemResource(BaseAsyncForksConnectionResource):
+    async def create(
+        self, *, item: ResponseInputItemParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Add an input item to the Live session’s Responses backend.
+
+        Requires Responses delegation; use `response.create` to request a response.
+        """
+        await self._connection.send(
+            cast(
+                ForkClientEventParam,
+                strip_not_given(
+                    {"type": "response.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )

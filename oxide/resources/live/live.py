@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Optional, cast
 from ... import _legacy_response
 from .forks import Forks, AsyncForks
-from ..._types import Body, Query, Headers, NotGiven, not_given, Timeout
-from ..._utils import maybe_transform, async_maybe_transform
+from ..._types import Body, Omit, Query, Headers, NotGiven, omit, not_given, Timeout
+from ..._utils import maybe_transform, strip_not_given, async_maybe_transform
 from .sessions import (
     Sessions,
     AsyncSessions,
@@ -20,10 +21,18 @@ from .sideband import Sideband, AsyncSideband
 from ..._compat import cached_property
 from ..._resource import SyncAPIResource, AsyncAPIResource
 from ..._response import to_streamed_response_wrapper, async_to_streamed_response_wrapper
-from ...types.live import live_create_params
+from ...types.live import live_create_params, decision_item_create_event_param
 from ..._base_client import make_request_options
+from ...types.live.client_event_param import ClientEventParam
 from ...types.live.live_create_response import LiveCreateResponse
+from ...types.live.session_config_param import SessionConfigParam
 from ...types.live.media_session_config_param import MediaSessionConfigParam
+from ...types.live.session_update_config_param import SessionUpdateConfigParam
+from ...types.responses.response_input_item_param import ResponseInputItemParam
+from ...lib._mixins.live import AsyncLiveMixin, LiveMixin
+
+if TYPE_CHECKING:
+    from ...lib._websocket.live import AsyncLiveConnection, LiveConnection
 
 
 __all__ = ["Live", "AsyncLive"]
@@ -31,7 +40,7 @@ __all__ = ["Live", "AsyncLive"]
 log: logging.Logger = logging.getLogger(__name__)
 
 
-class Live(SyncAPIResource):
+class Live(LiveMixin, SyncAPIResource):
     @cached_property
     def sideband(self) -> Sideband:
         return Sideband(self._client)
@@ -113,7 +122,7 @@ class Live(SyncAPIResource):
         )
 
 
-class AsyncLive(AsyncAPIResource):
+class AsyncLive(AsyncLiveMixin, AsyncAPIResource):
     @cached_property
     def sideband(self) -> AsyncSideband:
         return AsyncSideband(self._client)
@@ -245,3 +254,589 @@ class AsyncLiveWithStreamingResponse:
     @cached_property
     def sessions(self) -> AsyncSessionsWithStreamingResponse:
         return AsyncSessionsWithStreamingResponse(self._live.sessions)
+
+
+class BaseLiveConnectionResource:
+    def __init__(self, connection: LiveConnection) -> None:
+        self._connection = connection
+
+
+class LiveSessionResource(BaseLiveConnectionResource):
+    @cached_property
+    def commentary(self) -> LiveSessionCommentaryResource:
+        return LiveSessionCommentaryResource(self._connection)
+
+    @cached_property
+    def input_audio(self) -> LiveSessionInputAudioResource:
+        return LiveSessionInputAudioResource(self._connection)
+
+    @cached_property
+    def instructions(self) -> LiveSessionInstructionsResource:
+        return LiveSessionInstructionsResource(self._connection)
+
+    @cached_property
+    def output_audio(self) -> LiveSessionOutputAudioResource:
+        return LiveSessionOutputAudioResource(self._connection)
+
+    @cached_property
+    def thinking(self) -> LiveSessionThinkingResource:
+        return LiveSessionThinkingResource(self._connection)
+
+    def close(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Request that the Live session close.
+
+        The terminal `session.closed` event contains the close reason and final usage.
+        """
+        self._connection.send(
+            cast(ClientEventParam, strip_not_given({"type": "session.close", "event_id": event_id}))
+        )
+
+    def update(
+        self, *, session: SessionUpdateConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Update the delegation settings or transcript triggers of an active Live session.
+
+        The server acknowledges accepted changes with `session.updated`.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+    def start(self, *, session: SessionConfigParam, event_id: Optional[str] | Omit = omit) -> None:
+        """Start a Live session on a primary WebSocket.
+
+        Send this event before other commands and wait for `session.started`.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "session.start", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class LiveSessionCommentaryResource(BaseLiveConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide context the Live model can communicate to the user, optionally for an
+        existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.commentary.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class LiveSessionInputAudioResource(BaseLiveConnectionResource):
+    def append(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Send audio to a Live session over its primary WebSocket.
+
+        WebRTC and SIP sessions send audio over their media transport.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "session.input_audio.append", "audio": audio, "event_id": event_id}
+                ),
+            )
+        )
+
+    def mute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Mute audio input to the Live model without closing the session.
+
+        The server acknowledges with `session.input_audio.muted`.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given({"type": "session.input_audio.mute", "event_id": event_id}),
+            )
+        )
+
+    def unmute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Resume audio input to a Live model after muting it.
+
+        The server acknowledges with `session.input_audio.unmuted`. An active audio fixture still pauses inference until playback finishes.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given({"type": "session.input_audio.unmute", "event_id": event_id}),
+            )
+        )
+
+
+class LiveSessionInstructionsResource(BaseLiveConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Append developer instructions to the Live conversation while it is running,
+        optionally associating them with an existing client delegation.
+
+        Rejected while an audio fixture is active. These instructions remain in conversation history through compaction and are included in future backend delegations. For external audio, describe content already delivered so the assistant does not repeat it.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.instructions.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class LiveSessionOutputAudioResource(BaseLiveConnectionResource):
+    @cached_property
+    def fixture(self) -> LiveSessionOutputAudioFixtureResource:
+        return LiveSessionOutputAudioFixtureResource(self._connection)
+
+
+class LiveSessionThinkingResource(BaseLiveConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide silent reasoning or progress context to the Live model, optionally for
+        an existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.thinking.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class LiveSessionOutputAudioFixtureResource(BaseLiveConnectionResource):
+    def play(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Play one complete audio fixture through the session output.
+
+        Send this event over the primary WebSocket or a server sideband. Audio must be raw mono PCM16 little-endian at 24 kHz, regardless of the session audio format, and at most 30 seconds. The entire payload is validated before model speech is interrupted and input is muted. Only one fixture can be active. fixture.playing acknowledges acceptance and fixture.played reports server mixer drain. These notifications are not exact transport-media boundaries. Input arriving during playback is dropped and not replayed.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.output_audio.fixture.play",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class LiveDecisionResource(BaseLiveConnectionResource):
+    @cached_property
+    def item(self) -> LiveDecisionItemResource:
+        return LiveDecisionItemResource(self._connection)
+
+    def create(self, *, event_id: str) -> None:
+        """
+        Evaluate the configured questions using the current conversation and Decision
+        inputs.
+
+        Reusing an event_id is rejected for the lifetime of the session.
+        """
+        self._connection.send({"type": "decision.create", "event_id": event_id})
+
+
+class LiveDecisionItemResource(BaseLiveConnectionResource):
+    def delete(self, *, item_id: str, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Delete an input item from future decisions without starting an evaluation or changing Live voice context.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.delete", "item_id": item_id, "event_id": event_id}
+                ),
+            )
+        )
+
+    def create(
+        self,
+        *,
+        item: decision_item_create_event_param.ItemUnion,
+        event_id: Optional[str] | Omit = omit,
+    ) -> None:
+        """
+        Append an input item for future decisions without starting an evaluation or changing Live voice context.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class LiveResponseResource(BaseLiveConnectionResource):
+    @cached_property
+    def item(self) -> LiveResponseItemResource:
+        return LiveResponseItemResource(self._connection)
+
+    def create(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Request a response from the Live session’s Responses backend, or continue a
+        delegated response waiting for tool results.
+
+        Requires Responses delegation.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam, strip_not_given({"type": "response.create", "event_id": event_id})
+            )
+        )
+
+
+class LiveResponseItemResource(BaseLiveConnectionResource):
+    def create(
+        self, *, item: ResponseInputItemParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Add an input item to the Live session’s Responses backend.
+
+        Requires Responses delegation; use `response.create` to request a response.
+        """
+        self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "response.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class BaseAsyncLiveConnectionResource:
+    def __init__(self, connection: AsyncLiveConnection) -> None:
+        self._connection = connection
+
+
+class AsyncLiveSessionResource(BaseAsyncLiveConnectionResource):
+    @cached_property
+    def commentary(self) -> AsyncLiveSessionCommentaryResource:
+        return AsyncLiveSessionCommentaryResource(self._connection)
+
+    @cached_property
+    def input_audio(self) -> AsyncLiveSessionInputAudioResource:
+        return AsyncLiveSessionInputAudioResource(self._connection)
+
+    @cached_property
+    def instructions(self) -> AsyncLiveSessionInstructionsResource:
+        return AsyncLiveSessionInstructionsResource(self._connection)
+
+    @cached_property
+    def output_audio(self) -> AsyncLiveSessionOutputAudioResource:
+        return AsyncLiveSessionOutputAudioResource(self._connection)
+
+    @cached_property
+    def thinking(self) -> AsyncLiveSessionThinkingResource:
+        return AsyncLiveSessionThinkingResource(self._connection)
+
+    async def close(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Request that the Live session close.
+
+        The terminal `session.closed` event contains the close reason and final usage.
+        """
+        await self._connection.send(
+            cast(ClientEventParam, strip_not_given({"type": "session.close", "event_id": event_id}))
+        )
+
+    async def update(
+        self, *, session: SessionUpdateConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Update the delegation settings or transcript triggers of an active Live session.
+
+        The server acknowledges accepted changes with `session.updated`.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+    async def start(
+        self, *, session: SessionConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Start a Live session on a primary WebSocket.
+
+        Send this event before other commands and wait for `session.started`.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "session.start", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncLiveSessionCommentaryResource(BaseAsyncLiveConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide context the Live model can communicate to the user, optionally for an
+        existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.commentary.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncLiveSessionInputAudioResource(BaseAsyncLiveConnectionResource):
+    async def append(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Send audio to a Live session over its primary WebSocket.
+
+        WebRTC and SIP sessions send audio over their media transport.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "session.input_audio.append", "audio": audio, "event_id": event_id}
+                ),
+            )
+        )
+
+    async def mute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Mute audio input to the Live model without closing the session.
+
+        The server acknowledges with `session.input_audio.muted`.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given({"type": "session.input_audio.mute", "event_id": event_id}),
+            )
+        )
+
+    async def unmute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Resume audio input to a Live model after muting it.
+
+        The server acknowledges with `session.input_audio.unmuted`. An active audio fixture still pauses inference until playback finishes.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given({"type": "session.input_audio.unmute", "event_id": event_id}),
+            )
+        )
+
+
+class AsyncLiveSessionInstructionsResource(BaseAsyncLiveConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Append developer instructions to the Live conversation while it is running,
+        optionally associating them with an existing client delegation.
+
+        Rejected while an audio fixture is active. These instructions remain in conversation history through compaction and are included in future backend delegations. For external audio, describe content already delivered so the assistant does not repeat it.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.instructions.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncLiveSessionOutputAudioResource(BaseAsyncLiveConnectionResource):
+    @cached_property
+    def fixture(self) -> AsyncLiveSessionOutputAudioFixtureResource:
+        return AsyncLiveSessionOutputAudioFixtureResource(self._connection)
+
+
+class AsyncLiveSessionThinkingResource(BaseAsyncLiveConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide silent reasoning or progress context to the Live model, optionally for
+        an existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.thinking.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncLiveSessionOutputAudioFixtureResource(BaseAsyncLiveConnectionResource):
+    async def play(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Play one complete audio fixture through the session output.
+
+        Send this event over the primary WebSocket or a server sideband. Audio must be raw mono PCM16 little-endian at 24 kHz, regardless of the session audio format, and at most 30 seconds. The entire payload is validated before model speech is interrupted and input is muted. Only one fixture can be active. fixture.playing acknowledges acceptance and fixture.played reports server mixer drain. These notifications are not exact transport-media boundaries. Input arriving during playback is dropped and not replayed.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.output_audio.fixture.play",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncLiveDecisionResource(BaseAsyncLiveConnectionResource):
+    @cached_property
+    def item(self) -> AsyncLiveDecisionItemResource:
+        return AsyncLiveDecisionItemResource(self._connection)
+
+    async def create(self, *, event_id: str) -> None:
+        """
+        Evaluate the configured questions using the current conversation and Decision
+        inputs.
+
+        Reusing an event_id is rejected for the lifetime of the session.
+        """
+        await self._connection.send({"type": "decision.create", "event_id": event_id})
+
+
+class AsyncLiveDecisionItemResource(BaseAsyncLiveConnectionResource):
+    async def delete(self, *, item_id: str, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Delete an input item from future decisions without starting an evaluation or changing Live voice context.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.delete", "item_id": item_id, "event_id": event_id}
+                ),
+            )
+        )
+
+    async def create(
+        self,
+        *,
+        item: decision_item_create_event_param.ItemUnion,
+        event_id: Optional[str] | Omit = omit,
+    ) -> None:
+        """
+        Append an input item for future decisions without starting an evaluation or changing Live voice context.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncLiveResponseResource(BaseAsyncLiveConnectionResource):
+    @cached_property
+    def item(self) -> AsyncLiveResponseItemResource:
+        return AsyncLiveResponseItemResource(self._connection)
+
+    async def create(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Request a response from the Live session’s Responses backend, or continue a
+        delegated response waiting for tool results.
+
+        Requires Responses delegation.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam, strip_not_given({"type": "response.create", "event_id": event_id})
+            )
+        )
+
+
+class AsyncLiveResponseItemResource(BaseAsyncLiveConnectionResource):
+    async def create(
+        self, *, item: ResponseInputItemParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Add an input item to the Live session’s Responses backend.
+
+        Requires Responses delegation; use `response.create` to request a response.
+        """
+        await self._connection.send(
+            cast(
+                ClientEventParam,
+                strip_not_given(
+                    {"type": "response.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )

@@ -4,7 +4,19 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Optional, cast
+from ..._types import Omit, omit
+from ..._utils import strip_not_given
+from ..._compat import cached_property
 from ..._resource import SyncAPIResource, AsyncAPIResource
+from ...types.live import decision_item_create_event_param
+from ...types.live.connect_client_event_param import ConnectClientEventParam
+from ...types.live.session_update_config_param import SessionUpdateConfigParam
+from ...types.responses.response_input_item_param import ResponseInputItemParam
+from ...lib._mixins.live import AsyncSidebandMixin, SidebandMixin
+
+if TYPE_CHECKING:
+    from ...lib._websocket.live import AsyncSidebandConnection, SidebandConnection
 
 
 __all__ = ["Sideband", "AsyncSideband"]
@@ -12,9 +24,589 @@ __all__ = ["Sideband", "AsyncSideband"]
 log: logging.Logger = logging.getLogger(__name__)
 
 
-class Sideband(SyncAPIResource):
+class Sideband(SidebandMixin, SyncAPIResource):
     pass
 
 
-class AsyncSideband(AsyncAPIResource):
+class AsyncSideband(AsyncSidebandMixin, AsyncAPIResource):
     pass
+
+
+class BaseSidebandConnectionResource:
+    def __init__(self, connection: SidebandConnection) -> None:
+        self._connection = connection
+
+
+class SidebandSessionResource(BaseSidebandConnectionResource):
+    @cached_property
+    def commentary(self) -> SidebandSessionCommentaryResource:
+        return SidebandSessionCommentaryResource(self._connection)
+
+    @cached_property
+    def input_audio(self) -> SidebandSessionInputAudioResource:
+        return SidebandSessionInputAudioResource(self._connection)
+
+    @cached_property
+    def instructions(self) -> SidebandSessionInstructionsResource:
+        return SidebandSessionInstructionsResource(self._connection)
+
+    @cached_property
+    def output_audio(self) -> SidebandSessionOutputAudioResource:
+        return SidebandSessionOutputAudioResource(self._connection)
+
+    @cached_property
+    def thinking(self) -> SidebandSessionThinkingResource:
+        return SidebandSessionThinkingResource(self._connection)
+
+    def close(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Request that the Live session close.
+
+        The terminal `session.closed` event contains the close reason and final usage.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "session.close", "event_id": event_id}),
+            )
+        )
+
+    def update(
+        self, *, session: SessionUpdateConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Update the delegation settings or transcript triggers of an active Live session.
+
+        The server acknowledges accepted changes with `session.updated`.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class SidebandSessionCommentaryResource(BaseSidebandConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide context the Live model can communicate to the user, optionally for an
+        existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.commentary.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class SidebandSessionInputAudioResource(BaseSidebandConnectionResource):
+    def mute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Mute audio input to the Live model without closing the session.
+
+        The server acknowledges with `session.input_audio.muted`.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "session.input_audio.mute", "event_id": event_id}),
+            )
+        )
+
+    def unmute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Resume audio input to a Live model after muting it.
+
+        The server acknowledges with `session.input_audio.unmuted`. An active audio fixture still pauses inference until playback finishes.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "session.input_audio.unmute", "event_id": event_id}),
+            )
+        )
+
+
+class SidebandSessionInstructionsResource(BaseSidebandConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Append developer instructions to the Live conversation while it is running,
+        optionally associating them with an existing client delegation.
+
+        Rejected while an audio fixture is active. These instructions remain in conversation history through compaction and are included in future backend delegations. For external audio, describe content already delivered so the assistant does not repeat it.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.instructions.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class SidebandSessionOutputAudioResource(BaseSidebandConnectionResource):
+    @cached_property
+    def fixture(self) -> SidebandSessionOutputAudioFixtureResource:
+        return SidebandSessionOutputAudioFixtureResource(self._connection)
+
+
+class SidebandSessionThinkingResource(BaseSidebandConnectionResource):
+    def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide silent reasoning or progress context to the Live model, optionally for
+        an existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.thinking.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class SidebandSessionOutputAudioFixtureResource(BaseSidebandConnectionResource):
+    def play(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Play one complete audio fixture through the session output.
+
+        Send this event over the primary WebSocket or a server sideband. Audio must be raw mono PCM16 little-endian at 24 kHz, regardless of the session audio format, and at most 30 seconds. The entire payload is validated before model speech is interrupted and input is muted. Only one fixture can be active. fixture.playing acknowledges acceptance and fixture.played reports server mixer drain. These notifications are not exact transport-media boundaries. Input arriving during playback is dropped and not replayed.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.output_audio.fixture.play",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class SidebandTransportResource(BaseSidebandConnectionResource):
+    @cached_property
+    def dtmf(self) -> SidebandTransportDtmfResource:
+        return SidebandTransportDtmfResource(self._connection)
+
+
+class SidebandTransportDtmfResource(BaseSidebandConnectionResource):
+    def send(self, *, event: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Send one DTMF keypress to the SIP trunk through a Live sideband connection.
+
+        This command is supported only for SIP calls. A successful send emits `transport.dtmf.sent` on sideband. If you provide `event_id`, the success notification includes it as `client_event_id`; a failure includes it as `error.client_event_id`. Send separate events for multiple keypresses.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "transport.dtmf.send", "event": event, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class SidebandDecisionResource(BaseSidebandConnectionResource):
+    @cached_property
+    def item(self) -> SidebandDecisionItemResource:
+        return SidebandDecisionItemResource(self._connection)
+
+    def create(self, *, event_id: str) -> None:
+        """
+        Evaluate the configured questions using the current conversation and Decision
+        inputs.
+
+        Reusing an event_id is rejected for the lifetime of the session.
+        """
+        self._connection.send({"type": "decision.create", "event_id": event_id})
+
+
+class SidebandDecisionItemResource(BaseSidebandConnectionResource):
+    def delete(self, *, item_id: str, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Delete an input item from future decisions without starting an evaluation or changing Live voice context.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.delete", "item_id": item_id, "event_id": event_id}
+                ),
+            )
+        )
+
+    def create(
+        self,
+        *,
+        item: decision_item_create_event_param.ItemUnion,
+        event_id: Optional[str] | Omit = omit,
+    ) -> None:
+        """
+        Append an input item for future decisions without starting an evaluation or changing Live voice context.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class SidebandResponseResource(BaseSidebandConnectionResource):
+    @cached_property
+    def item(self) -> SidebandResponseItemResource:
+        return SidebandResponseItemResource(self._connection)
+
+    def create(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Request a response from the Live session’s Responses backend, or continue a
+        delegated response waiting for tool results.
+
+        Requires Responses delegation.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "response.create", "event_id": event_id}),
+            )
+        )
+
+
+class SidebandResponseItemResource(BaseSidebandConnectionResource):
+    def create(
+        self, *, item: ResponseInputItemParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Add an input item to the Live session’s Responses backend.
+
+        Requires Responses delegation; use `response.create` to request a response.
+        """
+        self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "response.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class BaseAsyncSidebandConnectionResource:
+    def __init__(self, connection: AsyncSidebandConnection) -> None:
+        self._connection = connection
+
+
+class AsyncSidebandSessionResource(BaseAsyncSidebandConnectionResource):
+    @cached_property
+    def commentary(self) -> AsyncSidebandSessionCommentaryResource:
+        return AsyncSidebandSessionCommentaryResource(self._connection)
+
+    @cached_property
+    def input_audio(self) -> AsyncSidebandSessionInputAudioResource:
+        return AsyncSidebandSessionInputAudioResource(self._connection)
+
+    @cached_property
+    def instructions(self) -> AsyncSidebandSessionInstructionsResource:
+        return AsyncSidebandSessionInstructionsResource(self._connection)
+
+    @cached_property
+    def output_audio(self) -> AsyncSidebandSessionOutputAudioResource:
+        return AsyncSidebandSessionOutputAudioResource(self._connection)
+
+    @cached_property
+    def thinking(self) -> AsyncSidebandSessionThinkingResource:
+        return AsyncSidebandSessionThinkingResource(self._connection)
+
+    async def close(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Request that the Live session close.
+
+        The terminal `session.closed` event contains the close reason and final usage.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "session.close", "event_id": event_id}),
+            )
+        )
+
+    async def update(
+        self, *, session: SessionUpdateConfigParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Update the delegation settings or transcript triggers of an active Live session.
+
+        The server acknowledges accepted changes with `session.updated`.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncSidebandSessionCommentaryResource(BaseAsyncSidebandConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide context the Live model can communicate to the user, optionally for an
+        existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.commentary.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncSidebandSessionInputAudioResource(BaseAsyncSidebandConnectionResource):
+    async def mute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Mute audio input to the Live model without closing the session.
+
+        The server acknowledges with `session.input_audio.muted`.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "session.input_audio.mute", "event_id": event_id}),
+            )
+        )
+
+    async def unmute(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """Resume audio input to a Live model after muting it.
+
+        The server acknowledges with `session.input_audio.unmuted`. An active audio fixture still pauses inference until playback finishes.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "session.input_audio.unmute", "event_id": event_id}),
+            )
+        )
+
+
+class AsyncSidebandSessionInstructionsResource(BaseAsyncSidebandConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Append developer instructions to the Live conversation while it is running,
+        optionally associating them with an existing client delegation.
+
+        Rejected while an audio fixture is active. These instructions remain in conversation history through compaction and are included in future backend delegations. For external audio, describe content already delivered so the assistant does not repeat it.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.instructions.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncSidebandSessionOutputAudioResource(BaseAsyncSidebandConnectionResource):
+    @cached_property
+    def fixture(self) -> AsyncSidebandSessionOutputAudioFixtureResource:
+        return AsyncSidebandSessionOutputAudioFixtureResource(self._connection)
+
+
+class AsyncSidebandSessionThinkingResource(BaseAsyncSidebandConnectionResource):
+    async def append(
+        self, *, content: str, delegation_id: Optional[str], event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """
+        Provide silent reasoning or progress context to the Live model, optionally for
+        an existing client delegation.
+
+        Rejected while an audio fixture is active.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.thinking.append",
+                        "content": content,
+                        "delegation_id": delegation_id,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncSidebandSessionOutputAudioFixtureResource(BaseAsyncSidebandConnectionResource):
+    async def play(self, *, audio: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Play one complete audio fixture through the session output.
+
+        Send this event over the primary WebSocket or a server sideband. Audio must be raw mono PCM16 little-endian at 24 kHz, regardless of the session audio format, and at most 30 seconds. The entire payload is validated before model speech is interrupted and input is muted. Only one fixture can be active. fixture.playing acknowledges acceptance and fixture.played reports server mixer drain. These notifications are not exact transport-media boundaries. Input arriving during playback is dropped and not replayed.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.output_audio.fixture.play",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class AsyncSidebandTransportResource(BaseAsyncSidebandConnectionResource):
+    @cached_property
+    def dtmf(self) -> AsyncSidebandTransportDtmfResource:
+        return AsyncSidebandTransportDtmfResource(self._connection)
+
+
+class AsyncSidebandTransportDtmfResource(BaseAsyncSidebandConnectionResource):
+    async def send(self, *, event: str, event_id: Optional[str] | Omit = omit) -> None:
+        """Send one DTMF keypress to the SIP trunk through a Live sideband connection.
+
+        This command is supported only for SIP calls. A successful send emits `transport.dtmf.sent` on sideband. If you provide `event_id`, the success notification includes it as `client_event_id`; a failure includes it as `error.client_event_id`. Send separate events for multiple keypresses.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "transport.dtmf.send", "event": event, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncSidebandDecisionResource(BaseAsyncSidebandConnectionResource):
+    @cached_property
+    def item(self) -> AsyncSidebandDecisionItemResource:
+        return AsyncSidebandDecisionItemResource(self._connection)
+
+    async def create(self, *, event_id: str) -> None:
+        """
+        Evaluate the configured questions using the current conversation and Decision
+        inputs.
+
+        Reusing an event_id is rejected for the lifetime of the session.
+        """
+        await self._connection.send({"type": "decision.create", "event_id": event_id})
+
+
+class AsyncSidebandDecisionItemResource(BaseAsyncSidebandConnectionResource):
+    async def delete(self, *, item_id: str, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Delete an input item from future decisions without starting an evaluation or changing Live voice context.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.delete", "item_id": item_id, "event_id": event_id}
+                ),
+            )
+        )
+
+    async def create(
+        self,
+        *,
+        item: decision_item_create_event_param.ItemUnion,
+        event_id: Optional[str] | Omit = omit,
+    ) -> None:
+        """
+        Append an input item for future decisions without starting an evaluation or changing Live voice context.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "decision.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncSidebandResponseResource(BaseAsyncSidebandConnectionResource):
+    @cached_property
+    def item(self) -> AsyncSidebandResponseItemResource:
+        return AsyncSidebandResponseItemResource(self._connection)
+
+    async def create(self, *, event_id: Optional[str] | Omit = omit) -> None:
+        """
+        Request a response from the Live session’s Responses backend, or continue a
+        delegated response waiting for tool results.
+
+        Requires Responses delegation.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given({"type": "response.create", "event_id": event_id}),
+            )
+        )
+
+
+class AsyncSidebandResponseItemResource(BaseAsyncSidebandConnectionResource):
+    async def create(
+        self, *, item: ResponseInputItemParam, event_id: Optional[str] | Omit = omit
+    ) -> None:
+        """Add an input item to the Live session’s Responses backend.
+
+        Requires Responses delegation; use `response.create` to request a response.
+        """
+        await self._connection.send(
+            cast(
+                ConnectClientEventParam,
+                strip_not_given(
+                    {"type": "response.item.create", "item": item, "event_id": event_id}
+                ),
+            )
+        )

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, cast
+from ...._types import Omit, omit
+from ...._utils import strip_not_given
 from ...._compat import cached_property
 from ...._resource import SyncAPIResource, AsyncAPIResource
 from .client_secrets import (
@@ -14,6 +17,16 @@ from .client_secrets import (
     ClientSecretsWithStreamingResponse,
     AsyncClientSecretsWithStreamingResponse,
 )
+from ....types.realtime.realtime_translation_client_event_param import (
+    RealtimeTranslationClientEventParam,
+)
+from ....types.realtime.realtime_translation_session_update_request_param import (
+    RealtimeTranslationSessionUpdateRequestParam,
+)
+from ....lib._mixins.translations import AsyncTranslationsMixin, TranslationsMixin
+
+if TYPE_CHECKING:
+    from ....lib._websocket.translations import AsyncTranslationsConnection, TranslationsConnection
 
 
 __all__ = ["Translations", "AsyncTranslations"]
@@ -21,7 +34,7 @@ __all__ = ["Translations", "AsyncTranslations"]
 log: logging.Logger = logging.getLogger(__name__)
 
 
-class Translations(SyncAPIResource):
+class Translations(TranslationsMixin, SyncAPIResource):
     @cached_property
     def client_secrets(self) -> ClientSecrets:
         return ClientSecrets(self._client)
@@ -46,7 +59,7 @@ class Translations(SyncAPIResource):
         return TranslationsWithStreamingResponse(self)
 
 
-class AsyncTranslations(AsyncAPIResource):
+class AsyncTranslations(AsyncTranslationsMixin, AsyncAPIResource):
     @cached_property
     def client_secrets(self) -> AsyncClientSecrets:
         return AsyncClientSecrets(self._client)
@@ -105,3 +118,155 @@ class AsyncTranslationsWithStreamingResponse:
     @cached_property
     def client_secrets(self) -> AsyncClientSecretsWithStreamingResponse:
         return AsyncClientSecretsWithStreamingResponse(self._translations.client_secrets)
+
+
+class BaseTranslationsConnectionResource:
+    def __init__(self, connection: TranslationsConnection) -> None:
+        self._connection = connection
+
+
+class TranslationsSessionResource(BaseTranslationsConnectionResource):
+    @cached_property
+    def input_audio_buffer(self) -> TranslationsSessionInputAudioBufferResource:
+        return TranslationsSessionInputAudioBufferResource(self._connection)
+
+    def close(self, *, event_id: str | Omit = omit) -> None:
+        """Gracefully close the realtime translation session.
+
+        The server flushes pending
+        input audio and emits any remaining translated output before closing the
+        session.
+        """
+        self._connection.send(
+            cast(
+                RealtimeTranslationClientEventParam,
+                strip_not_given({"type": "session.close", "event_id": event_id}),
+            )
+        )
+
+    def update(
+        self, *, session: RealtimeTranslationSessionUpdateRequestParam, event_id: str | Omit = omit
+    ) -> None:
+        """Send this event to update the translation session configuration.
+
+        Translation
+        sessions support updates to `audio.output.language`, `audio.input.transcription`,
+        and `audio.input.noise_reduction`.
+        """
+        self._connection.send(
+            cast(
+                RealtimeTranslationClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class TranslationsSessionInputAudioBufferResource(BaseTranslationsConnectionResource):
+    def append(self, *, audio: str, event_id: str | Omit = omit) -> None:
+        """
+        Send this event to append audio bytes to the translation session input audio buffer.
+
+        WebSocket translation sessions accept base64-encoded 24 kHz PCM16 mono
+        little-endian raw audio bytes. Unsupported websocket audio formats return a
+        validation error because lower-quality audio materially degrades translation
+        quality.
+
+        Translation consumes 200 ms engine frames. For best realtime behavior, append
+        audio in 200 ms chunks. If a chunk is shorter, the server buffers it until it
+        has enough audio for one frame. If a chunk is longer, the server splits it into
+        200 ms frames and enqueues them back-to-back.
+
+        Keep appending silence while the session is active. If a client stops sending
+        audio and later resumes, model time treats the resumed audio as contiguous with
+        the previous audio rather than as a real-world pause.
+        """
+        self._connection.send(
+            cast(
+                RealtimeTranslationClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.input_audio_buffer.append",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
+
+
+class BaseAsyncTranslationsConnectionResource:
+    def __init__(self, connection: AsyncTranslationsConnection) -> None:
+        self._connection = connection
+
+
+class AsyncTranslationsSessionResource(BaseAsyncTranslationsConnectionResource):
+    @cached_property
+    def input_audio_buffer(self) -> AsyncTranslationsSessionInputAudioBufferResource:
+        return AsyncTranslationsSessionInputAudioBufferResource(self._connection)
+
+    async def close(self, *, event_id: str | Omit = omit) -> None:
+        """Gracefully close the realtime translation session.
+
+        The server flushes pending
+        input audio and emits any remaining translated output before closing the
+        session.
+        """
+        await self._connection.send(
+            cast(
+                RealtimeTranslationClientEventParam,
+                strip_not_given({"type": "session.close", "event_id": event_id}),
+            )
+        )
+
+    async def update(
+        self, *, session: RealtimeTranslationSessionUpdateRequestParam, event_id: str | Omit = omit
+    ) -> None:
+        """Send this event to update the translation session configuration.
+
+        Translation
+        sessions support updates to `audio.output.language`, `audio.input.transcription`,
+        and `audio.input.noise_reduction`.
+        """
+        await self._connection.send(
+            cast(
+                RealtimeTranslationClientEventParam,
+                strip_not_given(
+                    {"type": "session.update", "session": session, "event_id": event_id}
+                ),
+            )
+        )
+
+
+class AsyncTranslationsSessionInputAudioBufferResource(BaseAsyncTranslationsConnectionResource):
+    async def append(self, *, audio: str, event_id: str | Omit = omit) -> None:
+        """
+        Send this event to append audio bytes to the translation session input audio buffer.
+
+        WebSocket translation sessions accept base64-encoded 24 kHz PCM16 mono
+        little-endian raw audio bytes. Unsupported websocket audio formats return a
+        validation error because lower-quality audio materially degrades translation
+        quality.
+
+        Translation consumes 200 ms engine frames. For best realtime behavior, append
+        audio in 200 ms chunks. If a chunk is shorter, the server buffers it until it
+        has enough audio for one frame. If a chunk is longer, the server splits it into
+        200 ms frames and enqueues them back-to-back.
+
+        Keep appending silence while the session is active. If a client stops sending
+        audio and later resumes, model time treats the resumed audio as contiguous with
+        the previous audio rather than as a real-world pause.
+        """
+        await self._connection.send(
+            cast(
+                RealtimeTranslationClientEventParam,
+                strip_not_given(
+                    {
+                        "type": "session.input_audio_buffer.append",
+                        "audio": audio,
+                        "event_id": event_id,
+                    }
+                ),
+            )
+        )
