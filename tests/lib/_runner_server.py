@@ -1,4 +1,4 @@
-"""A scripted Responses API server for the tool-runner tests (real sockets, in-process aiohttp).
+"""A scripted Responses (and Decisions) API server for the tool-runner tests (real sockets, in-process aiohttp).
 
 Each POST /v1/responses takes the next scripted reply: a Response JSON body, or (when the
 request asks to stream) the same response as an SSE stream of created / output_item.added /
@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-__all__ = ["ScriptedResponses", "function_call", "message", "response", "serve"]
+__all__ = ["ScriptedResponses", "decision", "function_call", "message", "response", "serve"]
 
 
 def message(text: str, *, item_id: str = "msg_1", phase: str | None = None) -> dict[str, Any]:
@@ -69,6 +69,32 @@ def response(
             "output_tokens": 5,
             "output_tokens_details": {"reasoning_tokens": 0},
             "total_tokens": 15,
+        },
+    }
+
+
+def decision(choice: str | None, *, confidence: float = 0.9) -> dict[str, Any]:
+    """A Decisions reply answering `next_action` with `choice` (None: a refusal)."""
+    answer: dict[str, Any] = (
+        {"type": "refusal", "name": "next_action"}
+        if choice is None
+        else {
+            "type": "choice",
+            "name": "next_action",
+            "choice": choice,
+            "confidence": confidence,
+            "probabilities": [{"value": choice, "probability": confidence}],
+        }
+    )
+    return {
+        "answers": [answer],
+        "model": "gpt-test",
+        "usage": {
+            "input_tokens": 7,
+            "input_tokens_details": {"cache_write_tokens": 0, "cached_tokens": 0},
+            "output_tokens": 1,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": 8,
         },
     }
 
@@ -228,6 +254,7 @@ def serve() -> Iterator[ScriptedResponses]:
     async def start() -> None:
         app = web.Application()
         app.router.add_post("/v1/responses", server.handler)
+        app.router.add_post("/v1/decisions", server.handler)
         runner = web.AppRunner(app, shutdown_timeout=0.1)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
