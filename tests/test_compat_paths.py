@@ -23,7 +23,6 @@ UNMIRRORED: dict[str, str] = {
     "lib.responses_tool_runner": _RUNNERS,
     "lib.tool_diagnostics": _RUNNERS,
     "lib.live": "Live API WebSocket sessions, not mirrored yet",
-    "lib.realtime_translation": "realtime translation WebSocket sessions, not mirrored yet",
     "lib.responses_websocket": (
         "the SDK's WebSocket-mode module; oxide's WebSocket mode is client.responses.connect()"
         " / session() (oxide.lib._websocket)"

@@ -83,7 +83,11 @@ class LiveServer:
         await ws.prepare(request)
         if translation:
             await ws.send_json(
-                {"type": "session.created", "event_id": self._event_id(), "session": TRANSLATION_SESSION}
+                {
+                    "type": "session.created",
+                    "event_id": self._event_id(),
+                    "session": TRANSLATION_SESSION,
+                }
             )
         async for msg in ws:
             if msg.type is not web.WSMsgType.TEXT:
@@ -138,8 +142,8 @@ async def _start(server: LiveServer) -> web.AppRunner:
     return runner
 
 
-@pytest_asyncio.fixture
-async def live_server() -> AsyncIterator[LiveServer]:
+@pytest_asyncio.fixture(name="live_server")
+async def live_server_fixture() -> AsyncIterator[LiveServer]:
     """The server on the test's own loop (async tests)."""
     server = LiveServer()
     runner = await _start(server)

@@ -17,7 +17,7 @@ from oxide.types.live.error_event import ErrorEvent
 from oxide.types.live.session_closed_event import SessionClosedEvent
 from oxide.types.live.session_started_event import SessionStartedEvent
 
-from ._live_server import LiveServer, live_server, live_server_in_thread  # noqa: F401
+from ._live_server import LiveServer, live_server_fixture, live_server_in_thread  # noqa: F401
 
 KEY = "sk-live-test"
 UNKNOWN = {"type": "session.brand_new_event", "event_id": "evt_x", "payload": {"n": 1}}
@@ -31,9 +31,7 @@ ERROR = {
 @pytest.mark.asyncio
 async def test_async_live_session_round_trip(live_server: LiveServer) -> None:
     async with oxide.AsyncOpenAI(api_key=KEY, base_url=live_server.url) as client:
-        manager = client.live.connect(
-            extra_query={"trace": "on"}, extra_headers={"X-Trace": "1"}
-        )
+        manager = client.live.connect(extra_query={"trace": "on"}, extra_headers={"X-Trace": "1"})
         async with manager as conn:
             await conn.session.start(
                 session={"model": "gpt-live-1", "instructions": "be brief"}, event_id="c1"
@@ -158,7 +156,11 @@ async def test_async_forks_and_sideband_urls(live_server: LiveServer) -> None:
     assert fork_shake.received == [{"type": "session.start", "session": {}}]
     assert side_shake.path == "/v1/live/sessions/sess_1/attach"
     assert side_shake.query == [("graceful_close", "true"), ("trace", "on")]
-    assert side_shake.types() == ["transport.dtmf.send", "session.input_audio.unmute", "test.script"]
+    assert side_shake.types() == [
+        "transport.dtmf.send",
+        "session.input_audio.unmute",
+        "test.script",
+    ]
     assert override.query == [("graceful_close", "x")]  # extra_query wins, as in the SDK
 
 
