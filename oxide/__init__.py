@@ -78,6 +78,10 @@ if TYPE_CHECKING:
     from .lib.azure import AzureOpenAI as AzureOpenAI
     from .lib.bedrock import AsyncBedrockOpenAI as AsyncBedrockOpenAI
     from .lib.bedrock import BedrockOpenAI as BedrockOpenAI
+    from .lib.computer import AsyncComputerDriver as AsyncComputerDriver
+    from .lib.computer import AsyncComputerToolset as AsyncComputerToolset
+    from .lib.computer import ComputerDriver as ComputerDriver
+    from .lib.computer import ComputerToolset as ComputerToolset
     from .lib.streaming import AssistantEventHandler as AssistantEventHandler
     from .lib.streaming import AsyncAssistantEventHandler as AsyncAssistantEventHandler
     from .types.websocket_reconnection import ReconnectingEvent as ReconnectingEvent
@@ -95,6 +99,8 @@ __all__ = [
     "AsyncAzureOpenAI",
     "AsyncBedrockOpenAI",
     "AsyncClient",
+    "AsyncComputerDriver",
+    "AsyncComputerToolset",
     "AsyncOpenAI",
     "AsyncStream",
     "AuthenticationError",
@@ -103,6 +109,8 @@ __all__ = [
     "BaseModel",
     "BedrockOpenAI",
     "Client",
+    "ComputerDriver",
+    "ComputerToolset",
     "ConflictError",
     "ContentFilterFinishReasonError",
     "DEFAULT_CONNECTION_LIMITS",
@@ -188,6 +196,11 @@ _LAZY_NAMES = {
     "file_from_path": "._files",
     "ReconnectingEvent": ".types.websocket_reconnection",
     "ReconnectingOverrides": ".types.websocket_reconnection",
+    # The SDK's computer-use toolsets, also loaded on first use (they load the Responses types).
+    "ComputerToolset": ".lib.computer",
+    "AsyncComputerToolset": ".lib.computer",
+    "ComputerDriver": ".lib.computer",
+    "AsyncComputerDriver": ".lib.computer",
 }
 
 

@@ -11,17 +11,15 @@ import openai
 
 # Official modules with no oxide twin, and why (each is also named in README/compat docs).
 _AGENTS = "beta Agents helpers (openai.lib.beta.agents), not mirrored yet"
-_COMPUTER = "computer-use and browser toolsets (ComputerToolset, ...), not mirrored yet"
+_COMPUTER = "the browser toolsets (BrowserToolset, ...), not mirrored yet"
 _RUNNERS = "tool runners and their diagnostics, not mirrored yet"
 UNMIRRORED: dict[str, str] = {
     "lib.beta": _AGENTS,
     "lib.beta.agents": _AGENTS,
     "lib.streaming.agents": _AGENTS,
     "lib.browser": _COMPUTER,
-    "lib.computer": _COMPUTER,
     "lib.decisions_tool_runner": _RUNNERS,
     "lib.responses_tool_runner": _RUNNERS,
-    "lib.tool_diagnostics": _RUNNERS,
     "lib.live": "Live API WebSocket sessions, not mirrored yet",
     "lib.responses_websocket": (
         "the SDK's WebSocket-mode module; oxide's WebSocket mode is client.responses.connect()"

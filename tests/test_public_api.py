@@ -60,14 +60,8 @@ def test_using_chat_loads_only_what_it_needs() -> None:
     assert int(out.stdout) < 150
 
 
-# The computer-use toolsets of openai.lib.computer (3.4x), not mirrored yet (oxide.compat's
-# docstring names them).
-NOT_PROVIDED: set[str] = {
-    "ComputerToolset",
-    "AsyncComputerToolset",
-    "ComputerDriver",
-    "AsyncComputerDriver",
-}
+# Official top-level names oxide does not provide (oxide.compat's docstring names them).
+NOT_PROVIDED: set[str] = set()
 
 
 def test_compat_has_every_official_name_but_the_documented_ones() -> None:

@@ -21,11 +21,10 @@ aiohttp-native with no httpx:
 * `BedrockOpenAI` / `AsyncBedrockOpenAI` (`oxide.lib.bedrock`): as in the official SDK; AWS SigV4
   needs the optional botocore (`pip install 'oxide[bedrock]'`), bearer tokens do not.
 
-Not provided yet (the official SDK 3.63's newest helpers): `ComputerToolset`,
-`AsyncComputerToolset`, `ComputerDriver`, `AsyncComputerDriver` (computer-use toolsets), and the
-module paths `lib.computer`, `lib.browser`, `lib.beta.agents`, `lib.streaming.agents`,
-`lib.live`, `lib.realtime_translation`, `lib.responses_websocket`, the tool runners
-(`lib.responses_tool_runner`, `lib.decisions_tool_runner`, `lib.tool_diagnostics`).
+Not provided yet (the official SDK 3.63's newest helpers): the module paths `lib.browser`,
+`lib.beta.agents`, `lib.streaming.agents`, `lib.live`, `lib.realtime_translation`,
+`lib.responses_websocket`, the tool runners (`lib.responses_tool_runner`,
+`lib.decisions_tool_runner`).
 """
 
 from __future__ import annotations
