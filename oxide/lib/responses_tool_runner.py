@@ -55,23 +55,21 @@ from ..types.responses.response_input_param import (
 from ..types.responses.response_output_item import McpApprovalRequest, McpCall, ResponseOutputItem
 from ..types.responses.response_output_message import ResponseOutputMessage
 from ..types.responses.tool_param import ToolParam
-from ._runner_interim import (
-    AsyncBrowserToolset,
+from ._runner_interim import AsyncBrowserToolset, BrowserToolset, _legacy_state_url
+from ._tool_lifecycle import CloseStatus, ToolLifecycle, invoke, rotated_idempotency_headers
+from ._tools import ResponsesPydanticFunctionTool, ToolRegistry
+from .computer import (
     AsyncComputerToolset,
-    BrowserToolset,
     ComputerActionInput,
     ComputerToolset,
     ComputerUseError,
-    _legacy_state_url,
     _snapshot_request,
     _valid_native_message,
     _valid_native_reasoning,
 )
-from ._runner_interim import _actions as _computer_actions
-from ._runner_interim import _snapshot_call as _snapshot_computer_call
-from ._runner_interim import _snapshot_response as _snapshot_computer_response
-from ._tool_lifecycle import CloseStatus, ToolLifecycle, invoke, rotated_idempotency_headers
-from ._tools import ResponsesPydanticFunctionTool, ToolRegistry
+from .computer import _actions as _computer_actions
+from .computer import _snapshot_call as _snapshot_computer_call
+from .computer import _snapshot_response as _snapshot_computer_response
 from .tool_diagnostics import ToolDiagnosticObserver, emit_tool_diagnostic
 
 if TYPE_CHECKING:
@@ -1003,6 +1001,23 @@ def _wire(item: ResponseOutputItem) -> dict[str, object]:
     return data
 
 
+def _response_fields(response: Response) -> dict[str, object]:
+    """`response.to_dict()` without the parse helpers' additions (`parsed`, `parsed_arguments`).
+
+    A streamed turn ends with a ParsedResponse. The SDK saves it through `Response`'s declared
+    fields (pydantic serializes by the declared type), so those never reach a checkpoint;
+    oxide's Structs serialize every field they hold, hence the explicit projection."""
+    data = response.to_dict()
+    for item in cast(list[dict[str, object]], data.get("output") or []):
+        if item.get("type") == "function_call":
+            item.pop("parsed_arguments", None)
+        elif item.get("type") == "message":
+            for part in cast(list[dict[str, object]], item.get("content") or []):
+                if part.get("type") == "output_text":
+                    part.pop("parsed", None)
+    return data
+
+
 def _same_stream_output(
     observed: list[dict[str, object]], completed: list[dict[str, object]]
 ) -> bool:
@@ -1602,7 +1617,7 @@ class _Run:
             if phase == "pending"
             else [],
             "returned_outputs": self.outputs if phase == "pending" else [],
-            "final_response": response.to_dict()
+            "final_response": _response_fields(response)
             if phase == "final" and response is not None
             else None,
         }

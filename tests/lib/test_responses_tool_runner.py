@@ -308,12 +308,13 @@ def test_context_budget_compacts_old_calls(server: ScriptedResponses) -> None:
     assert len(snapshots["oxide"]) == 2  # one compaction, then the bodies
 
 
-def test_ledger_checkpoints_match_and_resume(server: ScriptedResponses) -> None:
+@pytest.mark.parametrize("stream", [False, True])
+def test_ledger_checkpoints_match_and_resume(server: ScriptedResponses, stream: bool) -> None:
     saved: dict[str, list[Any]] = {"oxide": [], "sdk": []}
     for name in MODULES:
         module = MODULES[name]
         ledger = module.ResponsesToolLedger(run_id="run-1", save=saved[name].append)
-        result, _ = run_sync(name, server, TWO_TURNS, ledger=ledger)
+        result, _ = run_sync(name, server, TWO_TURNS, ledger=ledger, stream=stream)
         assert result == "done: 3, 7, 12"
     assert saved["oxide"] == saved["sdk"]
     phases = [checkpoint["phase"] for checkpoint in saved["oxide"]]
