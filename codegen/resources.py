@@ -260,6 +260,12 @@ MIXINS: dict[tuple[str, str], str] = {
     ("openai.resources.beta.realtime.realtime", "AsyncRealtime"): (
         f"{_M}.beta_realtime:AsyncRealtimeMixin"
     ),
+    ("openai.resources.beta.agents.sessions.sessions", "Sessions"): (
+        f"{_M}.agent_sessions:SessionsMixin"
+    ),
+    ("openai.resources.beta.agents.sessions.sessions", "AsyncSessions"): (
+        f"{_M}.agent_sessions:AsyncSessionsMixin"
+    ),
     ("openai.resources.live.live", "Live"): f"{_M}.live:LiveMixin",
     ("openai.resources.live.live", "AsyncLive"): f"{_M}.live:AsyncLiveMixin",
     ("openai.resources.live.forks", "Forks"): f"{_M}.live:ForksMixin",
@@ -292,7 +298,6 @@ NOT_MIRRORED: dict[tuple[str, str], str] = {
         for module, cls in (
             ("environments.files", "Files"),
             ("sessions.artifacts", "Artifacts"),
-            ("sessions.sessions", "Sessions"),
         )
         for kind in ("", "Async")
     },

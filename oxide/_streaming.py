@@ -48,6 +48,10 @@ _FINAL_EVENT_TYPES = frozenset(
         "speech.audio.done",
         "image_generation.completed",
         "image_edit.completed",
+        # Agents session streams (`stream_mode="events"`): the session settled or gave up.
+        "agent.session.idle",
+        "agent.session.failed",
+        "agent.session.budget_reached",
     }
 )
 
@@ -176,8 +180,9 @@ class AsyncStream(Generic[_T]):
             self._finish(clean=True)
             return None
         # Cheap substring test first: the error check must not cost a second full JSON parse
-        # of every chunk.
-        if '"error"' in data:
+        # of every chunk. Events-mode streams (Agents sessions) carry `type: "error"` events
+        # as values, as in the SDK: not raised.
+        if self._legacy and '"error"' in data:
             try:
                 _raise_stream_error(data, self._request)
             except BaseException:

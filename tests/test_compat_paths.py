@@ -10,13 +10,9 @@ import pkgutil
 import openai
 
 # Official modules with no oxide twin, and why (each is also named in README/compat docs).
-_AGENTS = "beta Agents helpers (openai.lib.beta.agents), not mirrored yet"
 _COMPUTER = "the browser toolsets (BrowserToolset, ...), not mirrored yet"
 _RUNNERS = "tool runners and their diagnostics, not mirrored yet"
 UNMIRRORED: dict[str, str] = {
-    "lib.beta": _AGENTS,
-    "lib.beta.agents": _AGENTS,
-    "lib.streaming.agents": _AGENTS,
     "lib.browser": _COMPUTER,
     "lib.decisions_tool_runner": _RUNNERS,
     "lib.responses_tool_runner": _RUNNERS,

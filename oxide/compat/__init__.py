@@ -22,7 +22,7 @@ aiohttp-native with no httpx:
   needs the optional botocore (`pip install 'oxide[bedrock]'`), bearer tokens do not.
 
 Not provided yet (the official SDK 3.63's newest helpers): the module paths `lib.browser`,
-`lib.beta.agents`, `lib.streaming.agents`, `lib.live`, `lib.realtime_translation`,
+`lib.live`, `lib.realtime_translation`,
 `lib.responses_websocket`, the tool runners (`lib.responses_tool_runner`,
 `lib.decisions_tool_runner`).
 """

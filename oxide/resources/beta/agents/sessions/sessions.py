@@ -74,12 +74,13 @@ from .subagents.subagents import (
 from .....types.beta.agents import session_list_params, session_update_params
 from .....types.beta.agent_session import AgentSession
 from .....types.beta.agent_session_deleted import AgentSessionDeleted
+from .....lib._mixins.agent_sessions import AsyncSessionsMixin, SessionsMixin
 
 
 __all__ = ["Sessions", "AsyncSessions"]
 
 
-class Sessions(SyncAPIResource):
+class Sessions(SessionsMixin, SyncAPIResource):
     @cached_property
     def subagents(self) -> Subagents:
         return Subagents(self._client)
@@ -362,7 +363,7 @@ class Sessions(SyncAPIResource):
         )
 
 
-class AsyncSessions(AsyncAPIResource):
+class AsyncSessions(AsyncSessionsMixin, AsyncAPIResource):
     @cached_property
     def subagents(self) -> AsyncSubagents:
         return AsyncSubagents(self._client)
@@ -649,6 +650,9 @@ class SessionsWithRawResponse:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
+        self.create = _legacy_response.to_raw_response_wrapper(
+            sessions.create,
+        )
         self.retrieve = _legacy_response.to_raw_response_wrapper(
             sessions.retrieve,
         )
@@ -691,6 +695,9 @@ class AsyncSessionsWithRawResponse:
     def __init__(self, sessions: AsyncSessions) -> None:
         self._sessions = sessions
 
+        self.create = _legacy_response.async_to_raw_response_wrapper(
+            sessions.create,
+        )
         self.retrieve = _legacy_response.async_to_raw_response_wrapper(
             sessions.retrieve,
         )
@@ -733,6 +740,9 @@ class SessionsWithStreamingResponse:
     def __init__(self, sessions: Sessions) -> None:
         self._sessions = sessions
 
+        self.create = to_streamed_response_wrapper(
+            sessions.create,
+        )
         self.retrieve = to_streamed_response_wrapper(
             sessions.retrieve,
         )
@@ -775,6 +785,9 @@ class AsyncSessionsWithStreamingResponse:
     def __init__(self, sessions: AsyncSessions) -> None:
         self._sessions = sessions
 
+        self.create = async_to_streamed_response_wrapper(
+            sessions.create,
+        )
         self.retrieve = async_to_streamed_response_wrapper(
             sessions.retrieve,
         )

@@ -1,0 +1,1 @@
+"""Beta helpers (the SDK's `openai.lib.beta`): the hosted Agents API helpers in `.agents`."""

@@ -1,0 +1,35 @@
+"""JSON schemas of Agents output types and tool argument types, from oxide's schema builder
+(msgspec Structs, dataclasses, TypedDicts; pydantic's own schema for pydantic types)."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from typing import Any
+
+from ..._schema import (
+    _is_pydantic_dataclass_like,
+    _SchemaBuilder,
+    is_pydantic_model,
+    to_strict_json_schema,
+)
+
+__all__ = ["model_schema"]
+
+
+def model_schema(tp: Any, *, strict: bool = False) -> dict[str, Any]:
+    """`tp`'s JSON schema, strict (the output format) or as written (tool parameters). A fresh
+    copy: the caller may change it without touching the cached one."""
+    if strict:
+        return copy.deepcopy(to_strict_json_schema(tp))
+    pydantic = sys.modules.get("pydantic")
+    schema: dict[str, Any]
+    if is_pydantic_model(tp):
+        schema = tp.model_json_schema()
+    elif pydantic is not None and isinstance(tp, pydantic.TypeAdapter):
+        schema = tp.json_schema()
+    elif pydantic is not None and _is_pydantic_dataclass_like(tp):
+        schema = pydantic.TypeAdapter(tp).json_schema()
+    else:
+        schema = _SchemaBuilder().build(tp)
+    return copy.deepcopy(schema)
