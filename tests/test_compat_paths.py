@@ -16,7 +16,6 @@ UNMIRRORED: dict[str, str] = {
     "lib.browser": _COMPUTER,
     "lib.decisions_tool_runner": _RUNNERS,
     "lib.responses_tool_runner": _RUNNERS,
-    "lib.live": "Live API WebSocket sessions, not mirrored yet",
     "lib.responses_websocket": (
         "the SDK's WebSocket-mode module; oxide's WebSocket mode is client.responses.connect()"
         " / session() (oxide.lib._websocket)"

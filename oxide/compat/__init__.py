@@ -22,9 +22,8 @@ aiohttp-native with no httpx:
   needs the optional botocore (`pip install 'oxide[bedrock]'`), bearer tokens do not.
 
 Not provided yet (the official SDK 3.63's newest helpers): the module paths `lib.browser`,
-`lib.live`, `lib.realtime_translation`,
-`lib.responses_websocket`, the tool runners (`lib.responses_tool_runner`,
-`lib.decisions_tool_runner`).
+`lib.responses_websocket`, the tool runners
+(`lib.responses_tool_runner`, `lib.decisions_tool_runner`).
 """
 
 from __future__ import annotations
