@@ -104,6 +104,8 @@ def run_sync(
             exc.attempted_candidate_ids,
             exc.completed_candidate_ids,
         )
+    finally:
+        client.close()
     return out, server.bodies, diagnostics
 
 
@@ -191,9 +193,10 @@ def test_idempotency_key_rotates(server: ScriptedResponses) -> None:
     )
     server.reset(*json.loads(json.dumps(SCRIPT)))
     desk = Desk()
-    ox_runner.DecisionsToolRunner(observe=desk.observe, candidates=desk.candidates).run(
-        oxide_client, dict(PARAMS)
-    )
+    with oxide_client:
+        ox_runner.DecisionsToolRunner(observe=desk.observe, candidates=desk.candidates).run(
+            oxide_client, dict(PARAMS)
+        )
     keys = [request["headers"]["idempotency-key"] for request in server.requests]
     assert keys[0] == "first" and keys[1].startswith("stainless-python-retry-")
 

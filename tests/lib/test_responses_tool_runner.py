@@ -102,12 +102,13 @@ def run_sync(
         ]
     )
     tool_runner = module.ResponsesToolRunner(functions=registered, **(runner or {}))
+    api = client_for(name, server, **(client or {}))
     try:
-        result: Any = tool_runner.run(
-            client_for(name, server, **(client or {})), dict(params or PARAMS), **run
-        ).output_text
+        result: Any = tool_runner.run(api, dict(params or PARAMS), **run).output_text
     except (module.ToolRunnerError, ValueError, RuntimeError) as exc:
         result = outcome(exc)
+    finally:
+        api.close()
     return result, server.bodies
 
 
@@ -379,7 +380,8 @@ def test_iterate_supplies_outputs_and_appends_text(server: ScriptedResponses) ->
                 module.RegisteredFunction(tool=tool("mul"), execute=mul),
             ]
         )
-        turns = runner.iterate(client_for(name, server), dict(PARAMS))
+        api = client_for(name, server)
+        turns = runner.iterate(api, dict(PARAMS))
         seen = []
         for turn in turns:
             seen.append((turn.step, turn.final, turn.tools_executed, turn.attempted_call_ids))
@@ -398,6 +400,7 @@ def test_iterate_supplies_outputs_and_appends_text(server: ScriptedResponses) ->
                     turn.supply_outputs(
                         [{"type": "function_call_output", "call_id": "call_3", "output": "x"}]
                     )
+        api.close()
         results[name] = (seen, server.bodies)
     assert results["oxide"] == results["sdk"]
     seen, bodies = results["oxide"]
@@ -423,7 +426,8 @@ def test_typed_function_from_tool(server: ScriptedResponses) -> None:
     runner = ox_runner.ResponsesToolRunner(
         functions=[ox_runner.RegisteredFunction.from_tool(typed, execute=typed_add)]
     )
-    final = runner.run(client_for("oxide", server), dict(PARAMS))
+    with client_for("oxide", server) as api:
+        final = runner.run(api, dict(PARAMS))
     assert final.output_text == "done: 3, 7, 12"
     assert received == [Pair(a=1, b=2)]
     assert server.bodies[0]["tools"][0]["parameters"] == typed["parameters"]
@@ -436,14 +440,16 @@ def test_runner_lifecycle(server: ScriptedResponses) -> None:
         functions=[ox_runner.RegisteredFunction(tool=tool("add"), execute=add)]
     )
     server.reset(*json.loads(json.dumps(TWO_TURNS)))
-    turns = runner.iterate(client_for("oxide", server), dict(PARAMS))
+    api = client_for("oxide", server)
+    turns = runner.iterate(api, dict(PARAMS))
     next(turns)
     with pytest.raises(RuntimeError, match="busy with another call"):
-        runner.run(client_for("oxide", server), dict(PARAMS))
+        runner.run(api, dict(PARAMS))
     assert runner.close() == {"status": "draining"}
     turns.close()
     with pytest.raises(RuntimeError, match="Responses runner is closed"):
-        runner.run(client_for("oxide", server), dict(PARAMS))
+        runner.run(api, dict(PARAMS))
+    api.close()
     with pytest.raises(ValueError, match="unique and nonempty"):
         ox_runner.ResponsesToolRunner(
             functions=[
@@ -659,3 +665,97 @@ async def test_async_task_cancellation_reports_receipts(server: ScriptedResponse
         await client.close()
         # The runner is free again after a cancelled run.
         assert runner.close() == {"status": "closed"}
+
+
+def test_diagnostics_match_the_sdk(server: ScriptedResponses) -> None:
+    seen: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+    for name in MODULES:
+        run_sync(
+            name,
+            server,
+            TWO_TURNS,
+            stream=True,
+            on_diagnostic=lambda d, n=name: seen[n].append(
+                {k: v for k, v in d.items() if k != "duration_ms"}
+            ),
+        )
+    assert seen["oxide"] == seen["sdk"]
+    assert seen["oxide"][0] == {
+        "api": "responses",
+        "stage": "request",
+        "reason": "completed",
+        "call_id": None,
+        "member": None,
+        "usage": {"input_tokens": 10, "output_tokens": 5, "total_tokens": 15},
+    }
+
+
+MCP = {
+    "type": "mcp",
+    "server_label": "docs",
+    "server_url": "https://mcp.example.com/sse?api_key=secret",
+    "headers": {"Authorization": "Bearer secret"},
+    "require_approval": "always",
+}
+
+
+def mcp_request(request_id: str) -> dict[str, Any]:
+    return {
+        "type": "mcp_approval_request",
+        "id": request_id,
+        "server_label": "docs",
+        "name": "search",
+        "arguments": '{"q": "runner"}',
+    }
+
+
+@pytest.mark.parametrize("approve", [True, False])
+def test_mcp_approval_round_trip(server: ScriptedResponses, approve: bool) -> None:
+    script = [
+        response("resp_1", [mcp_request("mcpr_1")]),
+        response("resp_2", [message("searched", item_id="msg_2")]),
+    ]
+    asked: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+    saved: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+    results = {}
+    for name in MODULES:
+
+        def approve_mcp(request: Any, name: str = name) -> bool:
+            asked[name].append((request.server_label, request.name, request.arguments))
+            return approve
+
+        results[name] = run_sync(
+            name,
+            server,
+            script,
+            params={"model": "gpt-test", "input": "look it up", "tools": [MCP]},
+            approve_mcp=approve_mcp,
+            ledger=MODULES[name].ResponsesToolLedger(run_id="m", save=saved[name].append),
+        )
+    assert results["oxide"] == results["sdk"]
+    assert asked["oxide"] == asked["sdk"] == [("docs", "search", '{"q": "runner"}')]
+    assert saved["oxide"] == saved["sdk"]
+    result, bodies = results["oxide"]
+    assert result == "searched"
+    assert bodies[1]["input"][-1] == {
+        "type": "mcp_approval_response",
+        "approval_request_id": "mcpr_1",
+        "approve": approve,
+    }
+    # The saved declaration has no credentials: headers dropped, the URL fingerprinted.
+    saved_tool = saved["oxide"][0]["tools"][-1]
+    assert "headers" not in saved_tool and saved_tool["server_url"].startswith("sha256:")
+
+
+def test_mcp_approval_without_callback_stops(server: ScriptedResponses) -> None:
+    result, bodies = both(
+        server,
+        [response("resp_1", [mcp_request("mcpr_1")])],
+        params={"model": "gpt-test", "input": "look it up", "tools": [MCP]},
+    )
+    assert result == (
+        "ToolRunnerError",
+        "MCP approval requires an application callback.",
+        ("mcpr_1",),
+        (),
+    )

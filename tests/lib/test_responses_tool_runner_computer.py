@@ -113,6 +113,8 @@ def run(
         ).output_text
     except runner_module.ToolRunnerError as exc:
         result = (str(exc), exc.attempted_call_ids, exc.completed_call_ids)
+    finally:
+        client.close()
     return result, screen.log + ["|"] + actions, server.bodies, saved
 
 
