@@ -266,6 +266,12 @@ MIXINS: dict[tuple[str, str], str] = {
     ("openai.resources.beta.agents.sessions.sessions", "AsyncSessions"): (
         f"{_M}.agent_sessions:AsyncSessionsMixin"
     ),
+    ("openai.resources.beta.agents.sessions.artifacts", "Artifacts"): (
+        f"{_M}.agent_artifacts:ArtifactsMixin"
+    ),
+    ("openai.resources.beta.agents.sessions.artifacts", "AsyncArtifacts"): (
+        f"{_M}.agent_artifacts:AsyncArtifactsMixin"
+    ),
     ("openai.resources.live.live", "Live"): f"{_M}.live:LiveMixin",
     ("openai.resources.live.live", "AsyncLive"): f"{_M}.live:AsyncLiveMixin",
     ("openai.resources.live.forks", "Forks"): f"{_M}.live:ForksMixin",
@@ -297,7 +303,6 @@ NOT_MIRRORED: dict[tuple[str, str], str] = {
         ("openai.resources.beta.agents." + module, f"{kind}{cls}"): AGENTS
         for module, cls in (
             ("environments.files", "Files"),
-            ("sessions.artifacts", "Artifacts"),
         )
         for kind in ("", "Async")
     },

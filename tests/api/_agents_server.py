@@ -292,10 +292,10 @@ class AgentsServer:
         body = entry["body"]
         return web.json_response(
             {
+                "environment_id": request.match_info["environment_id"],
                 "object": "agent.environment.file",
                 "path": body["path"],
                 "size_bytes": 5,
-                "created_at": 1,
             }
         )
 

@@ -2,6 +2,8 @@
 `openai.lib.beta.agents`): typed output, local function tools, the session event stream and
 its result."""
 
+from ._artifacts import AgentResultArtifacts as AgentResultArtifacts
+from ._artifacts import AsyncAgentResultArtifacts as AsyncAgentResultArtifacts
 from ._output import agent_text_format as agent_text_format
 from ._result import AgentOutputParseError as AgentOutputParseError
 from ._result import AgentTurnResult as AgentTurnResult

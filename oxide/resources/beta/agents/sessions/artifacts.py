@@ -23,12 +23,13 @@ from ....._base_client import AsyncPaginator, make_request_options
 from .....types.beta.agents.sessions import artifact_list_params
 from .....types.beta.agents.sessions.session_artifact import SessionArtifact
 from .....types.beta.agents.sessions.session_artifact_deleted import SessionArtifactDeleted
+from .....lib._mixins.agent_artifacts import ArtifactsMixin, AsyncArtifactsMixin
 
 
 __all__ = ["Artifacts", "AsyncArtifacts"]
 
 
-class Artifacts(SyncAPIResource):
+class Artifacts(ArtifactsMixin, SyncAPIResource):
     @cached_property
     def with_raw_response(self) -> ArtifactsWithRawResponse:
         """
@@ -270,7 +271,7 @@ class Artifacts(SyncAPIResource):
         )
 
 
-class AsyncArtifacts(AsyncAPIResource):
+class AsyncArtifacts(AsyncArtifactsMixin, AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncArtifactsWithRawResponse:
         """
