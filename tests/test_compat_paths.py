@@ -10,12 +10,7 @@ import pkgutil
 import openai
 
 # Official modules with no oxide twin, and why (each is also named in README/compat docs).
-_COMPUTER = "the browser toolsets (BrowserToolset, ...), not mirrored yet"
-_RUNNERS = "tool runners and their diagnostics, not mirrored yet"
 UNMIRRORED: dict[str, str] = {
-    "lib.browser": _COMPUTER,
-    "lib.decisions_tool_runner": _RUNNERS,
-    "lib.responses_tool_runner": _RUNNERS,
     "lib.responses_websocket": (
         "the SDK's WebSocket-mode module; oxide's WebSocket mode is client.responses.connect()"
         " / session() (oxide.lib._websocket)"

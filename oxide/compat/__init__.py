@@ -21,9 +21,8 @@ aiohttp-native with no httpx:
 * `BedrockOpenAI` / `AsyncBedrockOpenAI` (`oxide.lib.bedrock`): as in the official SDK; AWS SigV4
   needs the optional botocore (`pip install 'oxide[bedrock]'`), bearer tokens do not.
 
-Not provided yet (the official SDK 3.63's newest helpers): the module paths `lib.browser`,
-`lib.responses_websocket`, the tool runners
-(`lib.responses_tool_runner`, `lib.decisions_tool_runner`).
+Not provided yet (the official SDK 3.63's newest helpers): the module path
+`lib.responses_websocket` (oxide's WebSocket mode is `client.responses.connect()`).
 """
 
 from __future__ import annotations
