@@ -8,13 +8,13 @@ STEADY    := .mock/node_modules/@stdy/cli-linux-x64/bin/steady
 PYTEST    := $(BIN)/python -m pytest -n 2 -q
 
 .PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean fuzz \
-	conformance test-frameworks
+	conformance test-frameworks wheel
 
 all: test
 
 $(BIN)/.deps: pyproject.toml
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=68" wheel "Cython>=3.0"
+	$(BIN)/python -m pip install -q --upgrade pip "setuptools>=77" wheel "Cython>=3.0"
 	# Deps + an editable install; the extension itself is built in place by `make build`.
 	OXIDE_NO_EXTENSIONS=1 $(BIN)/python -m pip install -q --no-build-isolation -e ".[dev]"
 	touch $@
@@ -55,6 +55,11 @@ test-frameworks: build $(FW_VENV)/.deps
 	# oxide.official's own tests again, on the newest official release's types.
 	PYTHONPATH=$(CURDIR) $(FW_VENV)/bin/python -m pytest -c tests_frameworks/pytest.ini \
 		--rootdir . -q tests/official
+
+# The sdist, a wheel built from it without Cython, the test suite against that wheel installed
+# in a clean venv, and a build whose compiler fails (installs, and `import oxide` warns).
+wheel: venv mock
+	$(BIN)/python release/check_wheel.py
 
 demo: build
 	$(BIN)/python -m oxide demo

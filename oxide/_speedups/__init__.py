@@ -107,3 +107,29 @@ else:
     check_finite_c = _finite_c and _finite_c.check_finite
 
 IMPLEMENTATION: Literal["c", "py"] = "py" if NO_EXTENSIONS or _missing else "c"
+
+
+def _warn_failed_build() -> None:
+    """An install whose extension build failed says so at import (setup.py leaves the
+    reasons in `_build_failed.txt`); OXIDE_NO_EXTENSIONS=1 chooses the pure twins silently."""
+    marker = os.path.join(os.path.dirname(__file__), "_build_failed.txt")
+    try:
+        with open(marker, encoding="utf-8") as f:
+            # "module: ErrorType: details" per line; the details (compiler commands) stay there.
+            reasons = "; ".join(": ".join(line.split(": ")[:2]) for line in f if line.strip())
+    except OSError:
+        return
+    import warnings
+
+    warnings.warn(
+        "oxide's C extensions could not be built when it was installed, so its pure-Python"
+        f" twins run: the same behaviour at more CPU per call ({reasons}; details in {marker})."
+        " Reinstall with a C compiler, or set OXIDE_NO_EXTENSIONS=1 to use the pure twins"
+        " without this warning.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+
+
+if _missing and not NO_EXTENSIONS:
+    _warn_failed_build()
