@@ -55,9 +55,9 @@ from ..types.responses.response_input_param import (
 from ..types.responses.response_output_item import McpApprovalRequest, McpCall, ResponseOutputItem
 from ..types.responses.response_output_message import ResponseOutputMessage
 from ..types.responses.tool_param import ToolParam
-from ._runner_interim import AsyncBrowserToolset, BrowserToolset, _legacy_state_url
 from ._tool_lifecycle import CloseStatus, ToolLifecycle, invoke, rotated_idempotency_headers
 from ._tools import ResponsesPydanticFunctionTool, ToolRegistry
+from .browser import AsyncBrowserToolset, BrowserToolset, _legacy_state_url
 from .computer import (
     AsyncComputerToolset,
     ComputerActionInput,
