@@ -50,7 +50,7 @@ Since 3.4x the SDK keeps some resource code in `openai/lib/` helper modules (pol
 uploads, the audio response-format choice): those listed in `LIB_MODULES` are translated like a
 resource module into `oxide/resources/_lib_*.py`, under the same rules. What oxide does not
 mirror yet is a table, not a flag: `NOT_MIRRORED` (classes whose dropped methods have no mixin:
-the beta Agents helpers) and `NOT_MIRRORED_WEBSOCKETS` (WebSocket modes without connection
+none at present) and `NOT_MIRRORED_WEBSOCKETS` (WebSocket modes without connection
 classes in oxide: none at present); their methods are absent, their With* wrappers
 leave them out, and `tests/test_api_surface.py` reports each as "not mirrored yet".
 
@@ -272,6 +272,12 @@ MIXINS: dict[tuple[str, str], str] = {
     ("openai.resources.beta.agents.sessions.artifacts", "AsyncArtifacts"): (
         f"{_M}.agent_artifacts:AsyncArtifactsMixin"
     ),
+    ("openai.resources.beta.agents.environments.files", "Files"): (
+        f"{_M}.agent_environment_files:FilesMixin"
+    ),
+    ("openai.resources.beta.agents.environments.files", "AsyncFiles"): (
+        f"{_M}.agent_environment_files:AsyncFilesMixin"
+    ),
     ("openai.resources.live.live", "Live"): f"{_M}.live:LiveMixin",
     ("openai.resources.live.live", "AsyncLive"): f"{_M}.live:AsyncLiveMixin",
     ("openai.resources.live.forks", "Forks"): f"{_M}.live:ForksMixin",
@@ -289,7 +295,6 @@ MIXINS: dict[tuple[str, str], str] = {
 # Classes whose dropped methods oxide does not provide yet (no mixin): (SDK module, class) ->
 # what they are. The methods are absent from oxide's class, so calling one is an AttributeError;
 # tests/api/test_api_surface.py reads this table as the documented exceptions.
-AGENTS = "beta Agents helpers built on openai.lib.beta.agents (not mirrored yet)"
 # WebSocket modes oxide has no connection classes for yet: module -> (class prefix, reason).
 # Their connection, manager and connection-resource classes are left out, and `connect` with them.
 NOT_MIRRORED_WEBSOCKETS: dict[str, tuple[str, str]] = {}
@@ -297,13 +302,6 @@ NOT_MIRRORED: dict[tuple[str, str], str] = {
     **{
         (module, f"{kind}{prefix}"): reason
         for module, (prefix, reason) in NOT_MIRRORED_WEBSOCKETS.items()
-        for kind in ("", "Async")
-    },
-    **{
-        ("openai.resources.beta.agents." + module, f"{kind}{cls}"): AGENTS
-        for module, cls in (
-            ("environments.files", "Files"),
-        )
         for kind in ("", "Async")
     },
 }

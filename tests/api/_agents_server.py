@@ -116,6 +116,8 @@ class AgentsServer:
         self._files = 0
         # A test's own handler for GET .../events (raw bytes), instead of the scenario.
         self.override_events: Any = None
+        # Files API uploads accepted before the next ones are refused (400).
+        self.upload_limit: int | None = None
 
     # -- recording --------------------------------------------------------------------------
     async def _record(self, request: web.Request) -> dict[str, Any]:
@@ -273,8 +275,11 @@ class AgentsServer:
 
     async def _upload_file(self, request: web.Request) -> web.StreamResponse:
         entry = await self._record(request)
+        if self.upload_limit is not None and self._files >= self.upload_limit:
+            return web.json_response({"error": {"message": "quota"}}, status=400)
         self._files += 1
-        name = _multipart_filename(entry["body"])
+        entry["form"] = form = multipart_fields(entry["body"], request.headers["Content-Type"])
+        name = form["file"][0]
         return web.json_response(
             {
                 "id": f"file_{self._files}",
@@ -290,6 +295,11 @@ class AgentsServer:
     async def _stage_file(self, request: web.Request) -> web.StreamResponse:
         entry = await self._record(request)
         body = entry["body"]
+        if request.match_info["environment_id"] == "env_full":
+            return web.json_response(
+                {"error": {"message": "environment is full", "type": "invalid_request_error"}},
+                status=400,
+            )
         return web.json_response(
             {
                 "environment_id": request.match_info["environment_id"],
@@ -320,10 +330,21 @@ class AgentsServer:
         self.url = f"http://127.0.0.1:{port}"
 
 
-def _multipart_filename(body: bytes) -> str:
-    marker = b'filename="'
-    start = body.index(marker) + len(marker)
-    return body[start : body.index(b'"', start)].decode()
+def multipart_fields(body: bytes, content_type: str) -> dict[str, tuple[str | None, bytes]]:
+    """A multipart/form-data body as {field name: (file name or None, bytes)}."""
+    boundary = content_type.split("boundary=", 1)[1].strip('"').encode()
+    fields: dict[str, tuple[str | None, bytes]] = {}
+    for part in body.split(b"--" + boundary)[1:-1]:
+        head, _, content = part.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        disposition = head.decode().split("\r\n")[0]
+        name = disposition.split('name="', 1)[1].split('"', 1)[0]
+        filename = (
+            disposition.split('filename="', 1)[1].split('"', 1)[0]
+            if "filename=" in disposition
+            else None
+        )
+        fields[name] = (filename, content.removesuffix(b"\r\n"))
+    return fields
 
 
 @contextmanager

@@ -4,6 +4,10 @@ its result."""
 
 from ._artifacts import AgentResultArtifacts as AgentResultArtifacts
 from ._artifacts import AsyncAgentResultArtifacts as AsyncAgentResultArtifacts
+from ._files import AgentFilePreparationError as AgentFilePreparationError
+from ._files import AgentFileStagingError as AgentFileStagingError
+from ._files import PreparedAgentFiles as PreparedAgentFiles
+from ._files import StagedAgentFile as StagedAgentFile
 from ._output import agent_text_format as agent_text_format
 from ._result import AgentOutputParseError as AgentOutputParseError
 from ._result import AgentTurnResult as AgentTurnResult

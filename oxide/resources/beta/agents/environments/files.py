@@ -15,12 +15,13 @@ from .....pagination import SyncTokenPage, AsyncTokenPage
 from ....._base_client import AsyncPaginator, make_request_options
 from .....types.beta.agents.environments import file_list_params, file_create_params
 from .....types.beta.agents.environments.environment_file import EnvironmentFile
+from .....lib._mixins.agent_environment_files import AsyncFilesMixin, FilesMixin
 
 
 __all__ = ["Files", "AsyncFiles"]
 
 
-class Files(SyncAPIResource):
+class Files(FilesMixin, SyncAPIResource):
     @cached_property
     def with_raw_response(self) -> FilesWithRawResponse:
         """
@@ -238,7 +239,7 @@ class Files(SyncAPIResource):
         )
 
 
-class AsyncFiles(AsyncAPIResource):
+class AsyncFiles(AsyncFilesMixin, AsyncAPIResource):
     @cached_property
     def with_raw_response(self) -> AsyncFilesWithRawResponse:
         """
