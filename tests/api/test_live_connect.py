@@ -285,3 +285,38 @@ def test_surface_matches_the_sdk() -> None:
             assert callable(getattr(mine, method))
         assert hasattr(mine, "__aiter__" if name.startswith("Async") else "__iter__")
         assert asyncio.iscoroutinefunction(mine.recv) == name.startswith("Async")
+
+
+def test_client_headers_and_default_query_as_the_sdk() -> None:
+    """`OpenAI-Organization` / `OpenAI-Project`, the client's `default_headers` and its
+    `default_query` go on the handshake as in the SDK (shared by every WebSocket mode);
+    `extra_query` / `extra_headers` replace them, and an `Omit` header removes one."""
+    import openai
+
+    options: dict[str, Any] = {
+        "api_key": KEY,
+        "organization": "org_1",
+        "project": "proj_1",
+        "default_headers": {"X-Custom": "client", "x-other": "client"},
+        "default_query": {"dq": "1", "replaced": "default"},
+    }
+    with live_server_in_thread() as server:
+        official = openai.OpenAI(base_url=server.url, **options)
+        with official.live.connect(
+            extra_query={"replaced": "call"}, extra_headers={"X-Other": "call"}
+        ):
+            pass
+        official.close()
+        with oxide.OpenAI(base_url=server.url, **options) as client:
+            with client.live.connect(
+                extra_query={"replaced": "call"}, extra_headers={"X-Other": "call"}
+            ):
+                pass
+            with client.live.connect(extra_headers={"OpenAI-Project": oxide.omit}):
+                pass
+        theirs, ours, omitted = server.connections
+    assert ours.query == theirs.query == [("dq", "1"), ("replaced", "call")]
+    for name in ("OpenAI-Organization", "OpenAI-Project", "X-Custom", "X-Other", "Authorization"):
+        assert ours.headers[name] == theirs.headers[name], name
+    assert ours.headers["X-Other"] == "call"
+    assert "OpenAI-Project" not in omitted.headers

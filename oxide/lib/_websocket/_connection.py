@@ -645,19 +645,28 @@ class AsyncConnectionManager(_Handlers, Generic[_AsyncConnT]):
             raise OpenAIError(refusal)
         if client._api_key_provider is not None:
             await client._refresh_api_key()
-        query = {**self._query(), **extra_query}
+        query = self._full_query(extra_query)
         url, auth_headers = await self._url_and_auth(query)
-        headers: dict[str, str] = {"User-Agent": client.user_agent, **auth_headers}
-        headers.update(self._headers())
-        for key, value in extra_headers.items():
-            if isinstance(value, Omit):
-                headers.pop(key, None)
-            else:
-                headers[key] = str(value)
+        # As the SDK: auth, then the client's default headers (`OpenAI-Organization`,
+        # `OpenAI-Project`, the caller's `default_headers`), then the connection's own, then
+        # `extra_headers` (an `Omit` removes one); names compare case-insensitively.
+        merged: dict[str, tuple[str, str]] = {}
+        for source in (auth_headers, client.default_headers, self._headers(), extra_headers):
+            for key, value in source.items():
+                if isinstance(value, Omit):
+                    merged.pop(key.lower(), None)
+                else:
+                    merged[key.lower()] = (key, str(value))
+        headers = dict(merged.values())
         log.debug("Connecting to %s", url)
         connector = client._holder.get().connector
         assert connector is not None
         return await open_websocket(connector, url, headers, self._ws_options)
+
+    def _full_query(self, extra_query: Mapping[str, object]) -> dict[str, object]:
+        """The client's `default_query` first, as the SDK (`_websocket_query_params`): the
+        connection's own parameters and the caller's `extra_query` replace a default."""
+        return {**self._client._custom_query, **self._query(), **extra_query}
 
     async def _url_and_auth(self, query: dict[str, object]) -> tuple[Any, dict[str, str]]:
         client = self._client

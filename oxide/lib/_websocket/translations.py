@@ -58,18 +58,21 @@ class AsyncTranslationsConnectionManager(AsyncConnectionManager[AsyncTranslation
     _connection_class = AsyncTranslationsConnection
     _path = "/realtime/translations"
 
-    def __init__(
-        self, *, model: str, extra_query: Mapping[str, object] = {}, **kwargs: Any
-    ) -> None:
+    def __init__(self, *, model: str, **kwargs: Any) -> None:
         if not isinstance(model, str):
             raise TypeError(f"model must be a str, not {type(model).__name__}")
         self._model = model
-        self._prepared = isinstance(extra_query, PreparedTranslationQuery)
-        super().__init__(extra_query=extra_query, **kwargs)
+        self._prepared = False
+        super().__init__(**kwargs)
 
     def _query(self) -> dict[str, object]:
-        # A prepared query already has the model (first, as the SDK puts it).
-        return {} if self._prepared else {"model": self._model}
+        return {"model": self._model}
+
+    def _full_query(self, extra_query: Mapping[str, object]) -> dict[str, object]:
+        # A prepared query is complete (defaults and model included, in the SDK's order); a
+        # reconnect hook handing back a plain mapping gets the usual merge again.
+        self._prepared = isinstance(extra_query, PreparedTranslationQuery)
+        return dict(extra_query) if self._prepared else super()._full_query(extra_query)
 
     async def _url_and_auth(self, query: dict[str, object]) -> tuple[Any, dict[str, str]]:
         client = self._client
