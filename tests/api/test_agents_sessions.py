@@ -525,3 +525,15 @@ def test_session_event_streams_yield_error_events_as_the_sdk_does(server: Agents
     assert ours[0].error.message == "boom"
     assert [e.to_dict() for e in ours] == theirs
     assert stream.completed
+
+
+def test_the_sdks_public_names_are_mirrored() -> None:
+    import openai.lib.beta.agents as their_beta
+    import openai.lib.streaming.agents as their_streaming
+
+    import oxide.lib.beta.agents as our_beta
+    import oxide.lib.streaming.agents as our_streaming
+
+    for theirs, ours in ((their_beta, our_beta), (their_streaming, our_streaming)):
+        public = {n for n in dir(theirs) if not n.startswith("_")}
+        assert public <= set(dir(ours)), sorted(public - set(dir(ours)))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias
 
 import msgspec
-from typing_extensions import TypeVar
 
 from ...._exceptions import OpenAIError
 from ..._schema import validate_parsed
@@ -29,7 +28,15 @@ __all__ = [
     "OutputT",
 ]
 
-OutputT = TypeVar("OutputT", default=Any)
+if TYPE_CHECKING:
+    # `default=` (PEP 696) for type checkers; typing_extensions is not a run-time dependency.
+    from typing_extensions import TypeVar
+
+    OutputT = TypeVar("OutputT", default=Any)
+else:
+    from typing import TypeVar
+
+    OutputT = TypeVar("OutputT")
 ParseT = TypeVar("ParseT")
 
 _ENDED = ("completed", "failed", "cancelled")

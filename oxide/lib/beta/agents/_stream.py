@@ -11,8 +11,6 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic
 
-from typing_extensions import Self
-
 from ._result import (
     AgentOutputParseError,
     AgentTurnResult,
@@ -22,6 +20,8 @@ from ._result import (
 )
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from ...._http import Response
     from ...._streaming import AsyncStream, Stream
     from ....types.beta.agent_session_event import AgentSessionEvent

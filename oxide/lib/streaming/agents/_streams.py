@@ -10,8 +10,6 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic
 
-from typing_extensions import Self
-
 from ...._types import NOT_GIVEN, Omit, omit
 from ...beta.agents._result import (
     AgentOutputParseError,
@@ -23,6 +21,8 @@ from ...beta.agents._result import (
 from ._dispatch import AsyncToolDispatcher, Pending, ToolDispatcher, request_options
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from ...._streaming import AsyncStream, Stream
     from ....resources.beta.agents.sessions.sessions import AsyncSessions, Sessions
     from ....types.beta.agent_session_event import AgentSessionEvent
