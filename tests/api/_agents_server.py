@@ -93,6 +93,8 @@ class Scenario:
         turn_status: str = "completed",
         unknown_event: bool = True,
         race_rejections: int = 0,
+        requires_action: bool = False,
+        duplicate_call: bool = False,
     ) -> None:
         self.answer = answer
         self.call = call
@@ -100,6 +102,10 @@ class Scenario:
         self.unknown_event = unknown_event
         # How many tool results are refused with the pending-call registration race first.
         self.race_rejections = race_rejections
+        # The call needs the caller: `agent.session.requires_action`, then the body ends.
+        self.requires_action = requires_action
+        # The call's event is delivered twice (same event_id), as after a reconnect.
+        self.duplicate_call = duplicate_call
 
 
 class AgentsServer:
@@ -159,16 +165,33 @@ class AgentsServer:
                 {"type": "agent.session.future_thing", "event_id": "ev_future", "x": [1, 2]}
             )
         if s.call is not None:
-            events.append(
-                {
-                    "type": "agent.session.turn.item.added",
-                    "event_id": "ev_call",
-                    "session_id": SESSION_ID,
+            call_event = {
+                "type": "agent.session.turn.item.added",
+                "event_id": "ev_call",
+                "session_id": SESSION_ID,
+                "turn_id": TURN_ID,
+                "output_index": 0,
+                "item": function_call(*s.call),
+            }
+            events.extend([call_event, call_event] if s.duplicate_call else [call_event])
+            if s.requires_action:
+                name, arguments = s.call
+                action = {
+                    "type": "function_call",
+                    "call_id": CALL_ID,
+                    "name": name,
+                    "arguments": arguments,
                     "turn_id": TURN_ID,
-                    "output_index": 0,
-                    "item": function_call(*s.call),
                 }
-            )
+                pending = session("requires_action", required_actions=[action])
+                events.append(
+                    {
+                        "type": "agent.session.requires_action",
+                        "event_id": "ev_requires_action",
+                        "session": pending,
+                    }
+                )
+                return events
             events.append("WAIT")
         commentary = message("thinking...", item_id="msg_0", phase="commentary")
         for index, item in enumerate((commentary, message(s.answer)), start=1):

@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 import openai
+import openai.lib.beta.agents as official_agents
 import pydantic
 import pytest
 
@@ -136,7 +137,7 @@ def test_create_sends_what_the_official_sdk_sends(server: AgentsServer) -> None:
     assert ours["headers"]["openai-beta"] == theirs["headers"]["openai-beta"]
     # The same format from a Struct as from the equivalent pydantic model (titles aside).
     assert agent_text_format(WeatherModel) == ours["body"]["agent"]["text"]["format"]
-    assert openai.lib.beta.agents.agent_text_format(WeatherModel) == agent_text_format(WeatherModel)
+    assert official_agents.agent_text_format(WeatherModel) == agent_text_format(WeatherModel)
 
 
 def test_create_refuses_bad_combinations_before_sending(server: AgentsServer) -> None:
@@ -482,16 +483,13 @@ def test_function_tool_definition_matches_the_official_sdk() -> None:
         return city
 
     ours = function_tool(lookup).definition
-    theirs = openai.lib.beta.agents.function_tool(lookup).definition
+    theirs = official_agents.function_tool(lookup).definition
     assert ours["name"] == theirs["name"] and ours["description"] == theirs["description"]
     assert ours["parameters"]["properties"] == theirs["parameters"]["properties"]
     assert ours["parameters"]["required"] == theirs["parameters"]["required"]
     mine = pydantic_function_tool(WeatherModel, handler=lambda m: m).definition
     assert (
-        mine
-        == openai.lib.beta.agents.pydantic_function_tool(
-            WeatherModel, handler=lambda m: m
-        ).definition
+        mine == official_agents.pydantic_function_tool(WeatherModel, handler=lambda m: m).definition
     )
 
 
@@ -537,3 +535,38 @@ def test_the_sdks_public_names_are_mirrored() -> None:
     for theirs, ours in ((their_beta, our_beta), (their_streaming, our_streaming)):
         public = {n for n in dir(theirs) if not n.startswith("_")}
         assert public <= set(dir(ours)), sorted(public - set(dir(ours)))
+
+
+@pytest.mark.parametrize("make", [_oxide, _official], ids=["oxide", "official"])
+def test_a_call_left_to_the_caller_is_a_requires_action_error(
+    server: AgentsServer, make: Any
+) -> None:
+    server.scenario = Scenario(call=("approve", "{}"), requires_action=True)
+    with make(server) as client:
+        stream = client.beta.agents.sessions.create(environment=ENV, input="hi", stream=True)
+        with pytest.raises((AgentTurnResultError, official_agents.AgentTurnResultError)) as caught:
+            stream.get_final_result()
+    assert caught.value.reason == "requires_action"
+    (action,) = caught.value.required_actions
+    assert (action.type, action.name, action.call_id) == ("function_call", "approve", CALL_ID)
+    assert _tool_results(server.take()) == []
+
+
+@pytest.mark.parametrize("make", [_oxide, _official], ids=["oxide", "official"])
+def test_a_redelivered_call_runs_its_handler_once(server: AgentsServer, make: Any) -> None:
+    server.scenario = Scenario(call=("lookup", '{"city": "Rome"}'), duplicate_call=True)
+    calls: list[dict[str, Any]] = []
+
+    def lookup(arguments: dict[str, Any]) -> str:
+        calls.append(arguments)
+        return "ok"
+
+    with make(server) as client:
+        with client.beta.agents.sessions.stream(
+            SESSION_ID, input="hi", tool_handlers={"lookup": lookup}
+        ) as stream:
+            ids = [getattr(e, "event_id", None) for e in stream]
+    assert ids.count("ev_call") == 1  # the duplicate delivery is skipped
+    assert ids[0] == "ev_idle_0" and ids[-1] == "ev_idle"  # the first idle did not end it
+    assert calls == [{"city": "Rome"}]
+    assert len(_tool_results(server.take())) == 1
