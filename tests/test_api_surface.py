@@ -42,9 +42,9 @@ CONNECTION_RESOURCE_MODULES = [
     "beta.realtime.realtime",
 ]
 
-# Methods the generator leaves out for now (codegen/resources.py, `NOT_MIRRORED`: Live API and
-# realtime translation WebSockets, beta Agents helpers, realtime calls.create): reported as such,
-# never silently; every entry of the table must still be missing (so it never goes stale).
+# Methods the generator leaves out for now (codegen/resources.py, `NOT_MIRRORED`; empty at
+# present): reported as such, never silently; every entry of the table must still be missing
+# (so it never goes stale).
 NOT_MIRRORED_PREFIX = "not mirrored yet: "
 _WRAPPER = re.compile(r"(WithRawResponse|WithStreamingResponse)$")
 
