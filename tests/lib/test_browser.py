@@ -709,14 +709,14 @@ def test_skip_reports_without_executing() -> None:
 
 
 async def _async_both(
-    item: dict[str, Any], **options: Any
+    item: dict[str, Any], results: dict[str, Any] | None = None, **options: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     outcomes = []
     for module, parsed in (
         (browser, convert(ResponseFunctionToolCall, item)),
         (sdk_browser, SdkCall.model_validate(item)),
     ):
-        fake = AsyncFakeBrowser(read_page="text", screenshot=IMAGE)
+        fake = AsyncFakeBrowser(**(results or {"read_page": "text", "screenshot": IMAGE}))
         seen, observe = _observer()
         outcome: dict[str, Any] = {}
         try:
@@ -768,6 +768,28 @@ async def test_async_execute_matches_the_sdk(item: dict[str, Any], options: dict
     mine, theirs = await _async_both(item, **options)
     assert mine == theirs
     assert "output" in mine
+
+
+def _sync_yes(context: Any, *rest: Any) -> bool:
+    return True
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("results", "options"),
+    [
+        ({"click": OSError("boom")}, {"confirm": _yes, "url_policy": _yes}),
+        ({"click": "done"}, {"confirm": _sync_yes, "url_policy": _yes}),  # not awaitable
+        ({"state": {"tabs": []}, "click": None}, {"confirm": _yes, "url_policy": _yes}),
+        ({"state": {"tabs": 1}}, {"confirm": _yes, "url_policy": _yes}),
+    ],
+)
+async def test_async_failures_match_the_sdk(
+    results: dict[str, Any], options: dict[str, Any]
+) -> None:
+    item = call("browser_click", {"target": "e1", "tab_id": None})
+    mine, theirs = await _async_both(item, results, **options)
+    assert mine == theirs
 
 
 @pytest.mark.asyncio
