@@ -1,11 +1,13 @@
-"""The WebSocket connection and its manager, shared by Responses WebSocket mode and Realtime.
+"""The WebSocket connection and its manager, shared by every WebSocket mode: Responses,
+Realtime, realtime translation and the Live API.
 
-The official surface (`client.responses.connect()` and `client.realtime.connect()`, and their
-beta forms) is a manager (`async with` / `.enter()`) returning a connection with `send`,
+The official surface (`client.responses.connect()`, `client.realtime.connect()` and their beta
+forms, `client.realtime.translations.connect()`, `client.live.connect()` and its forks and
+sideband) is a manager (`async with` / `.enter()`) returning a connection with `send`,
 `send_raw`, `recv`, `recv_bytes`, `parse_event`, iteration, `on` / `off` / `once`,
 `dispatch_events` and `close`, and opt-in reconnection (`on_reconnecting`). The subclasses in
-`responses.py` / `realtime.py` only say which path, query, headers, event types and
-sub-resources (`connection.response.create(...)`) they have.
+`responses.py` / `realtime.py` / `translations.py` / `live.py` only say which path, query,
+headers, event types and sub-resources (`connection.response.create(...)`) they have.
 
 Where oxide differs from the SDK, on purpose (`../../README.md`, "WebSocket mode"):
 
