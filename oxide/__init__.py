@@ -74,6 +74,7 @@ if TYPE_CHECKING:
     from ._response import AsyncAPIResponse as AsyncAPIResponse
     from .lib import function_tool as function_tool
     from .lib import pydantic_function_tool as pydantic_function_tool
+    from .lib import pydantic_responses_function_tool as pydantic_responses_function_tool
     from .lib.azure import AsyncAzureOpenAI as AsyncAzureOpenAI
     from .lib.azure import AzureOpenAI as AzureOpenAI
     from .lib.bedrock import AsyncBedrockOpenAI as AsyncBedrockOpenAI
@@ -186,7 +187,10 @@ azure_ad_token_provider: _Callable[[], str] | None = None
 bedrock_token_provider: _Callable[[], str] | None = None
 
 _LAZY_MODULES = frozenset({"types", "resources", "pagination", "lib"})
-_LAZY_LIB = frozenset({"function_tool", "pydantic_function_tool"})
+# `pydantic_responses_function_tool` is importable, not in `__all__`, as in the SDK.
+_LAZY_LIB = frozenset(
+    {"function_tool", "pydantic_function_tool", "pydantic_responses_function_tool"}
+)
 _LAZY_NAMES = {
     "APIResponse": "._response",
     "AsyncAPIResponse": "._response",

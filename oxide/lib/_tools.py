@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .._types import NotGiven, Omit, omit
 from ._schema import to_strict_json_schema, validate_parsed
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "function_tool",
     "parse_tool_arguments",
     "pydantic_function_tool",
+    "pydantic_responses_function_tool",
     "responses_function_tool",
     "to_responses_tools",
     "validate_input_tools",
@@ -108,6 +110,25 @@ def pydantic_function_tool(
 ) -> dict[str, Any]:
     """The SDK's name for `function_tool` (takes a pydantic model, or any supported type)."""
     return function_tool(model, name=name, description=description)
+
+
+def pydantic_responses_function_tool(
+    model: Any,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    defer_loading: bool | Omit = omit,
+) -> dict[str, Any]:
+    """The SDK's `openai.pydantic_responses_function_tool`: a strict Responses function tool
+    (`{"type": "function", "name", "strict": True, "parameters", "description"?}`) whose calls
+    `responses.parse` / `responses.stream` and `RegisteredFunction.from_tool` parse into
+    `model` (a pydantic model, msgspec Struct, dataclass or TypedDict). `defer_loading` goes
+    with a tool-search tool, to make the function discoverable on demand."""
+    function = pydantic_function_tool(model, name=name, description=description)["function"]
+    tool = ResponsesPydanticFunctionTool({"type": "function", **function}, model)
+    if not isinstance(defer_loading, (Omit, NotGiven)):
+        tool["defer_loading"] = defer_loading
+    return tool
 
 
 def responses_function_tool(

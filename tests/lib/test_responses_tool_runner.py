@@ -759,3 +759,42 @@ def test_mcp_approval_without_callback_stops(server: ScriptedResponses) -> None:
         ("mcpr_1",),
         (),
     )
+
+
+def test_pydantic_typed_functions_match_the_sdk(server: ScriptedResponses) -> None:
+    import pydantic
+
+    class Pair(pydantic.BaseModel):
+        """Two numbers to add."""
+
+        a: int
+        b: int
+
+    # The SDK's `openai.pydantic_responses_function_tool` and oxide's twin make the same tool.
+    ours_tool = oxide.pydantic_responses_function_tool(Pair, name="add")
+    assert json.dumps(ours_tool) == json.dumps(
+        openai.pydantic_responses_function_tool(Pair, name="add")
+    )
+    received: dict[str, list[Any]] = {"oxide": [], "sdk": []}
+
+    def functions(module: ModuleType) -> list[Any]:
+        library = oxide if module is ox_runner else openai
+        typed = library.pydantic_responses_function_tool(Pair, name="add")
+        log = received["oxide" if module is ox_runner else "sdk"]
+
+        def typed_add(pair: Pair) -> str:
+            log.append(pair)
+            return str(pair.a + pair.b)
+
+        return [
+            module.RegisteredFunction.from_tool(typed, execute=typed_add),
+            module.RegisteredFunction(tool=tool("mul"), execute=mul),
+        ]
+
+    result, bodies = both(server, TWO_TURNS, functions=functions)
+    assert result == "done: 3, 7, 12"
+    assert received["oxide"] == received["sdk"] == [Pair(a=1, b=2), Pair(a=3, b=4)]
+    # Arguments the type refuses stop the run before the tool runs, in both.
+    bad = [response("r", [function_call("c", "add", {"a": "x", "b": 1}, item_id="fc")])]
+    result, _ = both(server, bad, functions=functions)
+    assert result == ("ToolRunnerError", "Tool run stopped before completion.", (), ())
