@@ -31,5 +31,10 @@ def model_schema(tp: Any, *, strict: bool = False) -> dict[str, Any]:
     elif pydantic is not None and _is_pydantic_dataclass_like(tp):
         schema = pydantic.TypeAdapter(tp).json_schema()
     else:
-        schema = _SchemaBuilder().build(tp)
+        schema = copy.deepcopy(_SchemaBuilder().build(tp))
+        config = getattr(tp, "__struct_config__", None)
+        if config is not None and config.forbid_unknown_fields and schema.get("type") == "object":
+            # What pydantic writes for `extra="forbid"` (the SDK's tool argument models).
+            schema["additionalProperties"] = False
+        return schema
     return copy.deepcopy(schema)
