@@ -798,3 +798,73 @@ def test_pydantic_typed_functions_match_the_sdk(server: ScriptedResponses) -> No
     bad = [response("r", [function_call("c", "add", {"a": "x", "b": 1}, item_id="fc")])]
     result, _ = both(server, bad, functions=functions)
     assert result == ("ToolRunnerError", "Tool run stopped before completion.", (), ())
+
+
+def test_before_early_call_defers_or_executes(server: ScriptedResponses) -> None:
+    order: dict[str, list[str]] = {"oxide": [], "sdk": []}
+    for name in MODULES:
+        log = order[name]
+
+        def functions(module: ModuleType, log: list[str] = log) -> list[Any]:
+            def logged(fn: Callable[[dict[str, Any]], str], label: str) -> Any:
+                def run(args: dict[str, Any]) -> str:
+                    log.append(label)
+                    return fn(args)
+
+                return run
+
+            return [
+                module.RegisteredFunction(tool=tool("add"), execute=logged(add, "add")),
+                module.RegisteredFunction(tool=tool("mul"), execute=logged(mul, "mul")),
+            ]
+
+        def before_early_call(call: Any, log: list[str] = log) -> str:
+            log.append("ask:" + call.name)
+            return "execute" if call.name == "add" else "defer"
+
+        result, _ = run_sync(
+            name,
+            server,
+            TWO_TURNS[1:],
+            functions=functions,
+            stream=True,
+            eager=True,
+            before_early_call=before_early_call,
+            on_event=lambda event, log=log: (
+                log.append("completed") if event.type == "response.completed" else None
+            ),
+        )
+        assert result == "done: 3, 7, 12"
+    assert order["oxide"] == order["sdk"]
+    assert order["oxide"][:5] == ["ask:add", "add", "ask:mul", "completed", "mul"]
+
+
+@pytest.mark.asyncio
+async def test_async_failing_tool_and_events(server: ScriptedResponses) -> None:
+    results: dict[str, Any] = {}
+    for name in MODULES:
+        module = MODULES[name]
+        server.reset(*json.loads(json.dumps(TWO_TURNS)))
+        events: list[str] = []
+
+        async def on_event(event: Any, events: list[str] = events) -> None:
+            events.append(event.type)
+
+        async def broken(args: dict[str, Any]) -> str:
+            raise RuntimeError("tool failed")
+
+        runner = module.AsyncResponsesToolRunner(
+            functions=[module.AsyncRegisteredFunction(tool=tool("add"), execute=broken)]
+        )
+        client = client_for(name, server, aio=True)
+        try:
+            await runner.run(client, dict(PARAMS), stream=True, on_event=on_event)
+        except module.ToolRunnerError as exc:
+            results[name] = (outcome(exc), events, server.bodies)
+        finally:
+            await client.close()
+    assert results["oxide"] == results["sdk"]
+    error, events, bodies = results["oxide"]
+    assert error == ("ToolRunnerError", "Tool run stopped before completion.", ("call_1",), ())
+    assert events[0] == "response.created" and events[-1] == "response.completed"
+    assert len(bodies) == 1
