@@ -27,7 +27,7 @@ import msgspec
 import orjson
 
 from .._json import encode_body
-from .._models import BaseModel
+from .._models import BaseModel, convert
 from .._types import Headers, NotGiven, Omit
 from ..types.responses import (
     Response,
@@ -267,19 +267,31 @@ def _own(obj: BaseModel, cls: type[_M]) -> _M:
     return owned
 
 
+def _parsed(tp: Any, value: object) -> Any:
+    # A model built in code keeps the plain dicts it was given, where the SDK's pydantic
+    # constructor parses them: parse those as the SDK would (leniently; the checks in
+    # `_actions` still reject what does not fit). Anything else is kept as it is.
+    return convert(tp, value) if type(value) is dict else value
+
+
 def _snapshot_call(call: ResponseComputerToolCall) -> ResponseComputerToolCall:
     # Construct no nested values: replay must keep already parsed actions, including
     # malformed values built in code that validation rejects.
     if isinstance(cast(object, call), list) or not isinstance(call, BaseModel):
         raise ComputerUseError("Invalid computer call")
     owned = _own(call, ResponseComputerToolCall)
+    raw = cast(Any, owned)
+    if raw.action is not None:
+        raw.action = _parsed(Action, raw.action)
+    if isinstance(raw.actions, list):
+        raw.actions = [_parsed(ComputerAction, action) for action in raw.actions]
     checks = cast(object, owned.pending_safety_checks)
     if isinstance(checks, list):
         # Keep malformed supplied values for `_actions` to reject, not coerce.
         owned.pending_safety_checks = [
             _own(check, legacy.PendingSafetyCheck)
             if isinstance(check, legacy.PendingSafetyCheck)
-            else check
+            else _parsed(legacy.PendingSafetyCheck, check)
             for check in checks
         ]
     return deepcopy(owned)

@@ -398,6 +398,39 @@ def test_execute_matches_the_sdk() -> None:
     del sdk_call
 
 
+def test_execute_takes_a_call_built_in_code() -> None:
+    from oxide.types.responses import computer_action
+
+    built = ResponseComputerToolCall(
+        id="cu_1",
+        call_id="call_1",
+        status="completed",
+        type="computer_call",
+        actions=[computer_action.Click(type="click", button="left", x=10, y=20)],
+        pending_safety_checks=[],
+    )
+    driver = FakeScreen()
+    computer.ComputerToolset(driver).execute(built)
+    assert driver.log == [("click", CLICK), ("screenshot", None)]
+    # Plain dicts, as the SDK's constructor would parse them; a malformed one is refused.
+    loose: Any = ResponseComputerToolCall(
+        id="cu_1",
+        call_id="call_1",
+        status="completed",
+        type="computer_call",
+        action=dict(TYPE),
+        pending_safety_checks=[dict(SAFETY[0])],
+    )
+    output = computer.ComputerToolset(FakeScreen()).execute(
+        loose, approve_safety_checks=lambda call: True
+    )
+    assert output["acknowledged_safety_checks"] == SAFETY
+    assert loose.action == TYPE  # the caller's call is left as it was
+    loose.action = {"type": "click", "button": "left", "x": "10", "y": 20}
+    with pytest.raises(computer.ComputerUseError, match="Invalid computer action"):
+        computer.ComputerToolset(FakeScreen()).execute(loose, approve_safety_checks=lambda c: True)
+
+
 def test_execute_screenshot_action_takes_one_screenshot() -> None:
     item = computer_call("call_1", [{"type": "screenshot"}])
     driver = FakeScreen(screen={"type": "computer_screenshot", "file_id": "file_1", "extra": 1})
