@@ -95,6 +95,7 @@ class Scenario:
         race_rejections: int = 0,
         requires_action: bool = False,
         duplicate_call: bool = False,
+        truncated: bool = False,
     ) -> None:
         self.answer = answer
         self.call = call
@@ -106,6 +107,8 @@ class Scenario:
         self.requires_action = requires_action
         # The call's event is delivered twice (same event_id), as after a reconnect.
         self.duplicate_call = duplicate_call
+        # The body ends after the final message: no turn end, no idle.
+        self.truncated = truncated
 
 
 class AgentsServer:
@@ -205,6 +208,8 @@ class AgentsServer:
                     "item": item,
                 }
             )
+        if s.truncated:
+            return events
         ended = "completed" if s.turn_status == "completed" else s.turn_status
         events.append(
             {

@@ -585,3 +585,25 @@ async def test_an_async_function_tool_through_the_decorator(server: AgentsServer
             await stream.until_done()
     (tool_result,) = _tool_results(server.take())
     assert tool_result["output"] == '{"city":"Rome","days":3}'
+
+
+@pytest.mark.parametrize("make", [_oxide, _official], ids=["oxide", "official"])
+def test_a_body_cut_before_the_turn_ended(server: AgentsServer, make: Any) -> None:
+    """create: the result is "incomplete"; sessions.stream: a RuntimeError, then an
+    "observation_failed" result (the same in both clients)."""
+    server.scenario = Scenario(truncated=True)
+    errors = (AgentTurnResultError, official_agents.AgentTurnResultError)
+    with make(server) as client:
+        stream = client.beta.agents.sessions.create(environment=ENV, input="hi", stream=True)
+        with pytest.raises(errors) as created:
+            stream.get_final_result()
+        assert created.value.reason == "incomplete"
+        assert [m.id for m in created.value.messages] == ["msg_1"]
+        with client.beta.agents.sessions.stream(SESSION_ID, input="hi") as turn:
+            with pytest.raises(RuntimeError, match="ended before the turn"):
+                turn.until_done()
+        with client.beta.agents.sessions.stream(SESSION_ID, input="hi") as turn:
+            with pytest.raises(errors) as streamed:
+                turn.get_final_result()
+        assert streamed.value.reason == "observation_failed"
+        assert isinstance(streamed.value.__cause__, RuntimeError)

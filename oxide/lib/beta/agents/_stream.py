@@ -11,6 +11,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic
 
+from ...._exceptions import IncompleteStreamError
 from ._result import (
     AgentOutputParseError,
     AgentTurnResult,
@@ -66,7 +67,10 @@ class AgentSessionEventStream(Generic[OutputT]):
             if self._closed:
                 raise StopIteration
             event = next(self._stream)
-        except StopIteration:
+        except (StopIteration, IncompleteStreamError):
+            # A body ending before a terminal session event is no observation failure: to
+            # get_final_result() the turn is unfinished ("incomplete", as the SDK's silently
+            # ended stream); plain iteration still gets oxide's IncompleteStreamError.
             self.close()
             raise
         except Exception as error:
@@ -105,6 +109,8 @@ class AgentSessionEventStream(Generic[OutputT]):
             return self._collection.result()
         except (AgentTurnResultError, AgentOutputParseError):
             raise
+        except IncompleteStreamError as error:
+            raise collector.error("incomplete") from error
         except Exception as error:
             collector.cause = error
             raise collector.error("observation_failed") from error
@@ -158,7 +164,10 @@ class AsyncAgentSessionEventStream(Generic[OutputT]):
             if self._closed:
                 raise StopAsyncIteration
             event = await self._stream.__anext__()
-        except StopAsyncIteration:
+        except (StopAsyncIteration, IncompleteStreamError):
+            # A body ending before a terminal session event is no observation failure: to
+            # get_final_result() the turn is unfinished ("incomplete", as the SDK's silently
+            # ended stream); plain iteration still gets oxide's IncompleteStreamError.
             await self.close()
             raise
         except Exception as error:
@@ -195,6 +204,8 @@ class AsyncAgentSessionEventStream(Generic[OutputT]):
             return self._collection.result()
         except (AgentTurnResultError, AgentOutputParseError):
             raise
+        except IncompleteStreamError as error:
+            raise collector.error("incomplete") from error
         except Exception as error:
             collector.cause = error
             raise collector.error("observation_failed") from error

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic
 
+from ...._exceptions import IncompleteStreamError
 from ...._types import NOT_GIVEN, Omit, omit
 from ...beta.agents._result import (
     AgentOutputParseError,
@@ -226,6 +227,8 @@ class AgentSessionStream(Generic[OutputT]):
                 event = next(self._stream)
             except StopIteration:
                 raise RuntimeError(_ENDED_EARLY) from None
+            except IncompleteStreamError as error:  # no end marker: the same early end
+                raise RuntimeError(_ENDED_EARLY) from error
             if not self._state.accept(event):
                 continue
             self._collection.accept(event)
@@ -380,6 +383,8 @@ class AsyncAgentSessionStream(Generic[OutputT]):
                 event = await self._stream.__anext__()
             except StopAsyncIteration:
                 raise RuntimeError(_ENDED_EARLY) from None
+            except IncompleteStreamError as error:
+                raise RuntimeError(_ENDED_EARLY) from error
             if not self._state.accept(event):
                 continue
             self._collection.accept(event)
