@@ -127,6 +127,18 @@ def test_run_returns_an_oxide_response(server: ScriptedResponses) -> None:
     assert result.output_text == "Nothing to do."
 
 
+def test_unknown_fields_survive_the_snapshot(server: ScriptedResponses) -> None:
+    # Fields this SDK version does not declare are kept on the returned response and replayed.
+    call_item = {**computer_call("call_1", [CLICK]), "brand_new": {"a": 1}}
+    final = {**response("resp_2", [{**message("ok"), "annotated": True}]), "store": False}
+    replies = [response("resp_1", [call_item]), {**final, "service_note": "x"}]
+    mine, theirs = _run_both(server, replies, {"model": "m", "input": "go"})
+    assert mine == theirs
+    assert mine["result"]["service_note"] == "x" and mine["result"]["store"] is False
+    assert mine["result"]["output"][0]["annotated"] is True
+    assert mine["bodies"][1]["input"][1]["brand_new"] == {"a": 1}
+
+
 def test_legacy_action_with_approved_safety_checks(server: ScriptedResponses) -> None:
     legacy = computer_call("call_1", action=CLICK, pending_safety_checks=SAFETY)
     replies = [response("resp_1", [legacy]), response("resp_2", [message("ok")])]
