@@ -868,3 +868,75 @@ async def test_async_failing_tool_and_events(server: ScriptedResponses) -> None:
     assert error == ("ToolRunnerError", "Tool run stopped before completion.", ("call_1",), ())
     assert events[0] == "response.created" and events[-1] == "response.completed"
     assert len(bodies) == 1
+
+
+HISTORY = [
+    {"role": "user", "content": "hello"},
+    {
+        "type": "reasoning",
+        "id": "rs_0",
+        "summary": [{"type": "summary_text", "text": "thinking"}],
+        "encrypted_content": "opaque",
+    },
+    {
+        "type": "message",
+        "id": "msg_0",
+        "role": "assistant",
+        "status": "completed",
+        "content": [
+            {
+                "type": "output_text",
+                "text": "hi there",
+                "annotations": [
+                    {
+                        "type": "url_citation",
+                        "url": "https://example.com",
+                        "title": "Example",
+                        "start_index": 0,
+                        "end_index": 2,
+                    }
+                ],
+            }
+        ],
+    },
+    function_call("call_0", "add", {"a": 1, "b": 1}, item_id="fc_0"),
+    {"type": "function_call_output", "call_id": "call_0", "output": "2"},
+    {
+        "role": "user",
+        "content": [
+            {"type": "input_text", "text": "now compute"},
+            {"type": "input_image", "image_url": "https://example.com/a.png", "detail": "auto"},
+        ],
+    },
+]
+
+
+def test_replayed_history_is_checked_like_the_sdk(server: ScriptedResponses) -> None:
+    budget = {"max_input_bytes": 100_000, "max_input_images": 5}
+    params = {"model": "gpt-test", "input": HISTORY}
+    result, bodies = both(server, TWO_TURNS, params=params, context_budget=budget)
+    assert result == "done: 3, 7, 12"
+    assert bodies[0]["input"] == HISTORY
+    # A tampered assistant message (an index given as a string) is refused before any request:
+    # when a ledger is set up (ValueError), and at the first budgeted boundary.
+    tampered = json.loads(json.dumps(HISTORY))
+    tampered[2]["content"][0]["annotations"][0]["start_index"] = "0"
+    for name in MODULES:
+        ledger = MODULES[name].ResponsesToolLedger(run_id="h", save=lambda c: None)
+        result, bodies = run_sync(
+            name, server, TWO_TURNS, params={**params, "input": tampered}, ledger=ledger
+        )
+        assert result == (
+            "ValueError",
+            "Replay history requires native message input fields.",
+            None,
+            None,
+        )
+        assert bodies == []
+    stopped = ("ToolRunnerError", "Tool run stopped before completion.", (), ())
+    # A tampered message, an output without its call, a duplicate call ID.
+    for broken in (tampered, HISTORY[:3] + HISTORY[4:], HISTORY[:5] + HISTORY[3:]):
+        result, bodies = both(
+            server, TWO_TURNS, params={**params, "input": broken}, context_budget=budget
+        )
+        assert result == stopped and bodies == []
