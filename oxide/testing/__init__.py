@@ -51,6 +51,13 @@ WebSockets (same auth, answered with an HTTP 401 before the upgrade; a GET witho
 * ``ws_connections`` records each accepted socket (:class:`RecordedWebSocket`: ``received`` client
   messages, ``sent`` event types, ``close_code``, ``query``, ``headers``); ``ws_accepted`` counts.
 
+Scripted replies, for tests of agent code (``_script``): ``queue_reply(text, chunks=...)``,
+``queue_tool_call(name, arguments)``, ``queue_tool_calls(ToolCall(...), ...)`` and
+``queue_error(status)`` decide what the next model calls answer, in order (chat completions,
+Responses over HTTP or WebSocket, Realtime turns; streamed or not as each request asks);
+``pending_replies`` lists what is left. The pytest plugin (``oxide.testing.pytest_plugin``,
+loaded by pytest once oxide is installed) gives tests an ``openai_mock`` fixture.
+
 Anything else gets the API's 404 (``Invalid URL (GET /path)``). Switches, on every route:
 ``fail_next(status, times)`` (a WebSocket handshake consumes one too), the request headers
 ``x-mock-error: <status>`` and ``x-mock-stream-error-after: <n>`` (streams), ``require_auth``,
@@ -59,6 +66,7 @@ Anything else gets the API's 404 (``Invalid URL (GET /path)``). Switches, on eve
 to their handler: recorded empty).
 """
 
+from ._script import Reply, ToolCall
 from ._server import APIError, MockOpenAI, RecordedRequest, ThreadedMockOpenAI, create_app
 from ._ws_faults import WsFault
 from ._ws_session import RecordedWebSocket
@@ -68,7 +76,9 @@ __all__ = [
     "MockOpenAI",
     "RecordedRequest",
     "RecordedWebSocket",
+    "Reply",
     "ThreadedMockOpenAI",
+    "ToolCall",
     "WsFault",
     "create_app",
 ]

@@ -22,6 +22,7 @@ import orjson
 from aiohttp import web
 
 from . import _content as content
+from ._script import Reply, Script, ToolCall
 from ._store import MockStore, StoredChat, StoredResponse
 from ._ws_faults import WsFault, WsKnobs
 from ._ws_session import RecordedWebSocket, WsSession
@@ -277,9 +278,32 @@ class _Plan:
     text: str = ""
     tool_calls: list[_ToolCall] = field(default_factory=list)
     prompt_tokens: int = 0
+    chunks: list[str] | None = None  # a scripted reply's own stream deltas
 
     def tokens(self) -> list[str]:
-        return content.tokenize(self.text)
+        return list(self.chunks) if self.chunks is not None else content.tokenize(self.text)
+
+
+def _scripted(script: Script | None, plan: _Plan) -> _Plan:
+    """The plan with the next scripted reply in place of the planned answer (if one is
+    queued); a scripted error is raised as the API's. The request was validated first."""
+    reply = script.take() if script is not None else None
+    if reply is None:
+        return plan
+    if reply.error is not None:
+        status, message, code = reply.error
+        raise APIError.for_status(status, message, code)
+    if reply.tool_calls:
+        plan.text, plan.chunks = "", None
+        plan.tool_calls = [
+            _ToolCall(call.call_id or "call_" + _rand(24), call.name, call.arguments_json)
+            for call in reply.tool_calls
+        ]
+    else:
+        plan.tool_calls = []
+        plan.chunks = list(reply.chunks) if reply.chunks is not None else None
+        plan.text = "".join(plan.chunks) if plan.chunks is not None else (reply.text or "")
+    return plan
 
 
 def _tool_name(tool: Any) -> str | None:
@@ -705,16 +729,19 @@ class BuiltResponse:
         return StoredResponse(self.final, lambda: self.sse_events(True), self.input, pending)
 
 
-def build_response(body: Mapping[str, Any], tokens: Sequence[str] | None = None) -> BuiltResponse:
+def build_response(
+    body: Mapping[str, Any], tokens: Sequence[str] | None = None, script: Script | None = None
+) -> BuiltResponse:
     """Validate a ``POST /responses`` body and plan the answer (raises :class:`APIError`).
 
-    ``tokens`` replaces the planned text (the WebSocket burst switch streams that many deltas).
+    ``tokens`` replaces the planned text (the WebSocket burst switch streams that many deltas);
+    ``script``'s next reply, if any, replaces the planned answer.
     """
     _require_model(body)
     _check_number(body, "temperature", 0, 2)
     _check_number(body, "top_p", 0, 1)
     max_tokens = _positive_int(body, "max_output_tokens")
-    plan = _plan_response(body)
+    plan = _scripted(script, _plan_response(body))
     if tokens is not None:
         plan.tool_calls, plan.text = [], "".join(tokens)
     created = int(time.time())
@@ -821,6 +848,8 @@ class MockOpenAI:
         self._ws_every: WsFault | None = None
         self._ws_live: set[WsSession] = set()
         self._failures: deque[APIError] = deque()
+        self.script = Script()
+        """Replies queued by `queue_reply` / `queue_tool_call(s)` / `queue_error`."""
         self.store = MockStore()
         """Objects created through the API (files, batches, stored responses, ...)."""
         self._runner: web.AppRunner | None = None
@@ -905,6 +934,37 @@ class MockOpenAI:
         """Make the next ``times`` requests fail with ``status`` (real OpenAI error body)."""
         for _ in range(times):
             self._failures.append(APIError.for_status(status, message, code))
+
+    def queue_reply(self, text: str = "", *, chunks: Sequence[str] | None = None) -> None:
+        """The next model call (chat completion, Response, WebSocket or Realtime turn) answers
+        ``text``; a stream sends ``chunks`` as its deltas when given (their join is the text)."""
+        self.script.add(Reply(text=text, chunks=tuple(chunks) if chunks is not None else None))
+
+    def queue_tool_call(
+        self, name: str, arguments: Mapping[str, Any] | str = "", *, call_id: str | None = None
+    ) -> None:
+        """The next model call calls the function ``name`` with ``arguments`` (a dict, or a
+        JSON string sent as is)."""
+        self.script.add(Reply(tool_calls=(ToolCall(name, arguments, call_id),)))
+
+    def queue_tool_calls(self, *calls: ToolCall) -> None:
+        """The next model call makes these (parallel) function calls."""
+        if not calls:
+            raise ValueError("queue_tool_calls() needs at least one ToolCall")
+        self.script.add(Reply(tool_calls=calls))
+
+    def queue_error(
+        self, status: int, message: str | None = None, *, code: str | None = None
+    ) -> None:
+        """The next model call fails with ``status`` and the API's error body (429s carry
+        ``retry-after-ms: 20``), after its request was validated. Unlike `fail_next`, other
+        routes do not take it, so it keeps its place in a scripted conversation."""
+        self.script.add(Reply(error=(status, message, code)))
+
+    @property
+    def pending_replies(self) -> list[Reply]:
+        """Queued replies no model call has taken yet."""
+        return self.script.pending()
 
     def ws_fault_next(self, kind: str, times: int = 1, **options: Any) -> None:
         """Give the next ``times`` WebSocket connections the fault ``kind`` (``close``, ``abort``,
@@ -1065,7 +1125,7 @@ class MockOpenAI:
                 "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
                 param="stream_options",
             )
-        plan = _plan_chat(body)
+        plan = _scripted(self.script, _plan_chat(body))
         top = _top_logprobs(body)
         completion_id = "chatcmpl-" + _rand(29)
         created = int(time.time())
@@ -1276,7 +1336,7 @@ class MockOpenAI:
             # Over HTTP the server loads the previous response from storage on every turn;
             # WebSocket mode keeps it in the connection's memory (see _ws_responses).
             await asyncio.sleep(self.state_load_delay)
-        built = build_response(body)
+        built = build_response(body, script=self.script)
         resp, final = built.resp, built.final
         background = bool(body.get("background")) and not body.get("stream")
         if final["store"] is not False:

@@ -34,7 +34,7 @@ import orjson
 from aiohttp import web
 
 from . import _content as content
-from ._server import APIError, _plan_response
+from ._server import APIError, _plan_response, _scripted
 from ._ws_realtime_response import Cancelled, ResponseStream, Running
 from ._ws_realtime_shapes import (
     BETA_NAMES,
@@ -455,7 +455,7 @@ class RealtimeSession(WsSession):
             "tools": tools if isinstance(tools, list) else self.session.get("tools"),
             "tool_choice": params.get("tool_choice") or self.session.get("tool_choice"),
         }
-        plan = _plan_response(body)
+        plan = _scripted(self.mock.script, _plan_response(body))
         return plan.text, plan.tool_calls, plan.prompt_tokens
 
     def _response_object(self, running: Running, params: Mapping[str, Any]) -> dict[str, Any]:

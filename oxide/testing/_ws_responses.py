@@ -162,7 +162,7 @@ class ResponsesSession(WsSession):
         tokens = None
         if self.fault is not None and self.fault.kind == "burst":
             tokens = [f"w{i} " for i in range(self.fault.count)]
-        return build_response(body, tokens)
+        return build_response(body, tokens, self.mock.script)
 
     @staticmethod
     def _check_event(event: Any) -> str | None:
