@@ -940,3 +940,14 @@ def test_replayed_history_is_checked_like_the_sdk(server: ScriptedResponses) -> 
             server, TWO_TURNS, params={**params, "input": broken}, context_budget=budget
         )
         assert result == stopped and bodies == []
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_explicit_nulls_are_sent_as_the_sdk_sends_them(
+    server: ScriptedResponses, stream: bool
+) -> None:
+    # The sync stream helper used to drop every None argument (`instructions=None` vanished).
+    params = {"model": "gpt-test", "input": "x", "instructions": None, "temperature": None}
+    result, bodies = both(server, TWO_TURNS[2:], params=params, stream=stream)
+    assert result == "done: 3, 7, 12"
+    assert bodies[0]["instructions"] is None and bodies[0]["temperature"] is None

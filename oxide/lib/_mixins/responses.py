@@ -84,11 +84,14 @@ def _helper_body(body: dict[str, Any], text_format: Any, tools: Any) -> Any:
     return converted_tools
 
 
+_HELPER_ARGS = ("text_format", "tools", "response_id", "starting_after")
+
+
 def _params(args: dict[str, Any]) -> dict[str, Any]:
     """A method's arguments (its `locals()` on entry) without `self`, and `text_format`,
     `tools`, `response_id`, `starting_after` as None when not given."""
     args.pop("self", None)
-    for name in ("text_format", "tools", "response_id", "starting_after"):
+    for name in _HELPER_ARGS:
         if name in args and isinstance(args[name], Omit):
             args[name] = None
     return args
@@ -466,7 +469,9 @@ class ResponsesMixin(_SyncBase):
     def _stream_response(self, params: dict[str, Any]) -> Any:
         # The async helper, run by the sync client's runner: one implementation of resuming.
         client = self._client
-        params = {k: v for k, v in params.items() if v is not None}
+        # Only the helper's own arguments (None when not given, see `_params`) go back to `omit`:
+        # an explicit None elsewhere (`instructions=None`) is sent as null, as the SDK sends it.
+        params = {k: omit if v is None and k in _HELPER_ARGS else v for k, v in params.items()}
         return ResponseStreamManager(client._engine.responses.stream(**params), client._runner)
 
 
