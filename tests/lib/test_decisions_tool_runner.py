@@ -244,3 +244,52 @@ async def test_async_runner_matches_the_sdk(server: ScriptedResponses) -> None:
         )
     assert results["oxide"] == results["sdk"]
     assert results["oxide"][:2] == ("verified", ["sort", "dust"])
+
+
+@pytest.mark.asyncio
+async def test_async_task_cancellation_keeps_receipts(server: ScriptedResponses) -> None:
+    outcomes: dict[str, Any] = {}
+    for name in MODULES:
+        module = MODULES[name]
+        server.reset(*json.loads(json.dumps(SCRIPT)))
+        started = asyncio.Event()
+
+        async def observe() -> Any:
+            return "a desk"
+
+        async def candidates(observation: Any, started: asyncio.Event = started) -> list[Any]:
+            async def slow() -> None:
+                started.set()
+                await asyncio.sleep(30)
+
+            return [
+                {"id": "sort", "description": "sort the desk", "execute": slow},
+                {"id": "done", "description": "the desk is tidy", "done": True},
+            ]
+
+        runner = module.AsyncDecisionsToolRunner(observe=observe, candidates=candidates)
+        client = (oxide.AsyncOpenAI if name == "oxide" else openai.AsyncOpenAI)(
+            api_key="sk-test", base_url=server.url, max_retries=0
+        )
+        task = asyncio.ensure_future(runner.run(client, dict(PARAMS)))
+        await asyncio.wait_for(started.wait(), 10)
+        task.cancel()
+        with pytest.raises(module.DecisionsToolRunnerCancelledError) as info:
+            await task
+        await client.close()
+        assert isinstance(info.value, asyncio.CancelledError)
+        outcomes[name] = (
+            info.value.reason,
+            str(info.value),
+            info.value.attempted_candidate_ids,
+            info.value.completed_candidate_ids,
+            runner.close(),
+        )
+    assert outcomes["oxide"] == outcomes["sdk"]
+    assert outcomes["oxide"] == (
+        "cancelled",
+        "Decision run was cancelled.",
+        ("sort",),
+        (),
+        {"status": "closed"},
+    )
