@@ -607,3 +607,70 @@ def test_a_body_cut_before_the_turn_ended(server: AgentsServer, make: Any) -> No
                 turn.get_final_result()
         assert streamed.value.reason == "observation_failed"
         assert isinstance(streamed.value.__cause__, RuntimeError)
+
+
+@pytest.mark.parametrize("make", [_oxide, _official], ids=["oxide", "official"])
+def test_a_raw_streamed_create_parses_to_the_bound_event_stream(
+    server: AgentsServer, make: Any
+) -> None:
+    """`with_raw_response.create(stream=True)`: headers first, then `.parse()` is the event
+    stream with the call's output type and tool handlers (the SDK binds them in a post-parser)."""
+    server.scenario = Scenario(call=("get_weather", '{"city": "Paris"}'))
+    with make(server) as client:
+        raw = client.beta.agents.sessions.with_raw_response.create(
+            environment=ENV,
+            input="hi",
+            stream=True,
+            output_type=WeatherModel,
+            tool_handlers={"get_weather": _weather},
+        )
+        assert raw.headers["content-type"] == "text/event-stream"
+        stream = raw.parse()
+        assert type(stream).__name__ == "AgentSessionEventStream"
+        result = stream.get_final_result()
+    assert result.output_parsed == WeatherModel(city="Paris", temperature=21)
+    (tool_result,) = _tool_results(server.take())
+    assert tool_result["output"] == '{"city":"Paris","sky":"clear"}'
+
+
+@ASYNC
+async def test_an_async_raw_streamed_create(server: AgentsServer) -> None:
+    async with _async_oxide(server) as client:
+        raw = await client.beta.agents.sessions.with_raw_response.create(
+            environment=ENV, input="hi", stream=True, output_type=Weather
+        )
+        stream = raw.parse()
+        assert type(stream).__name__ == "AsyncAgentSessionEventStream"
+        result = await stream.get_final_result()
+        plain = await client.beta.agents.sessions.with_raw_response.create(
+            environment=ENV, input="hi"
+        )
+        assert isinstance(plain.parse(), AgentSession)
+    assert result.output_parsed == Weather(city="Paris", temperature=21)
+
+
+@pytest.mark.parametrize("make", [_oxide, _official], ids=["oxide", "official"])
+def test_a_streamed_response_create_parses_to_the_bound_event_stream(
+    server: AgentsServer, make: Any
+) -> None:
+    server.scenario = Scenario(call=("get_weather", '{"city": "Paris"}'))
+    with make(server) as client:
+        with client.beta.agents.sessions.with_streaming_response.create(
+            environment=ENV, input="hi", stream=True, tool_handlers={"get_weather": _weather}
+        ) as response:
+            stream = response.parse()
+            assert type(stream).__name__ == "AgentSessionEventStream"
+            assert stream.get_final_result().output_text
+    assert len(_tool_results(server.take())) == 1
+
+
+@ASYNC
+async def test_an_async_streamed_response_create(server: AgentsServer) -> None:
+    async with _async_oxide(server) as client:
+        async with client.beta.agents.sessions.with_streaming_response.create(
+            environment=ENV, input="hi", stream=True, output_type=Weather
+        ) as response:
+            stream = await response.parse()
+            assert type(stream).__name__ == "AsyncAgentSessionEventStream"
+            result = await stream.get_final_result()
+    assert result.output_parsed == Weather(city="Paris", temperature=21)

@@ -20,7 +20,13 @@ from ..._streaming import AsyncStream, Stream
 from ..._types import NOT_GIVEN, Omit, omit
 from ..._utils import maybe_transform, required_args
 from ..beta.agents._output import with_output_schema
-from ..beta.agents._stream import AgentSessionEventStream, AsyncAgentSessionEventStream
+from ..beta.agents._stream import (
+    AgentSessionEventStream,
+    AgentSessionRawResponse,
+    AgentSessionStreamedResponse,
+    AsyncAgentSessionEventStream,
+    bind_event_stream,
+)
 from ..streaming.agents._dispatch import AsyncToolDispatcher, ToolDispatcher
 from ..streaming.agents._streams import AgentSessionStream, AsyncAgentSessionStream
 
@@ -77,6 +83,18 @@ def _create_call(
     params = p.SessionCreateParamsStreaming if stream else p.SessionCreateParamsNonStreaming
     headers = {**_BETA, **(args["extra_headers"] or {})}
     return maybe_transform(body, params), output_type, headers
+
+
+def _raw_stream_headers(headers: dict[str, Any], stream: Any) -> dict[str, Any] | None:
+    """For `with_raw_response` / `with_streaming_response` `.create(stream=True)`: the headers
+    asking the engine for the response class that binds the event stream (None otherwise)."""
+    from ..._options import OVERRIDE_CAST_TO_HEADER, RAW_RESPONSE_HEADER
+
+    mode = headers.get(RAW_RESPONSE_HEADER)
+    if stream is not True or mode not in ("raw", "stream"):
+        return None
+    cls = AgentSessionRawResponse if mode == "raw" else AgentSessionStreamedResponse
+    return {**headers, OVERRIDE_CAST_TO_HEADER: cls}
 
 
 def _stream_cls(kind: Any) -> Any:
@@ -214,11 +232,12 @@ class SessionsMixin(_SyncBase):
         from ...types.beta.agent_session import AgentSession
 
         body, output_type, headers = _create_call(locals(), tool_handlers)
+        raw = _raw_stream_headers(headers, stream)
         result = self._post(
             "/agents/sessions",
             body=body,
             options=make_request_options(
-                extra_headers=headers,
+                extra_headers=raw or headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
@@ -229,9 +248,6 @@ class SessionsMixin(_SyncBase):
             stream=stream or False,
             stream_cls=_stream_cls(Stream),
         )
-        if not isinstance(result, Stream):
-            # The session (no stream), or a raw response (`with_raw_response`): as it is.
-            return result
         dispatcher = (
             ToolDispatcher(
                 cast("Sessions", self), tool_handlers, extra_headers=headers, timeout=timeout
@@ -239,6 +255,10 @@ class SessionsMixin(_SyncBase):
             if tool_handlers
             else None
         )
+        bind_event_stream(result, output_type, dispatcher)  # raw/streamed: bound at `.parse()`
+        if not isinstance(result, Stream):
+            # The session (no stream), or a raw response (`with_raw_response`).
+            return result
         return AgentSessionEventStream(result, output_type=output_type, dispatcher=dispatcher)
 
 
@@ -370,11 +390,12 @@ class AsyncSessionsMixin(_AsyncBase):
         from ...types.beta.agent_session import AgentSession
 
         body, output_type, headers = _create_call(locals(), tool_handlers)
+        raw = _raw_stream_headers(headers, stream)
         result = await self._post(
             "/agents/sessions",
             body=body,
             options=make_request_options(
-                extra_headers=headers,
+                extra_headers=raw or headers,
                 extra_query=extra_query,
                 extra_body=extra_body,
                 timeout=timeout,
@@ -385,9 +406,6 @@ class AsyncSessionsMixin(_AsyncBase):
             stream=stream or False,
             stream_cls=_stream_cls(AsyncStream),
         )
-        if not isinstance(result, AsyncStream):
-            # The session (no stream), or a raw response (`with_raw_response`): as it is.
-            return result
         dispatcher = (
             AsyncToolDispatcher(
                 cast("AsyncSessions", self), tool_handlers, extra_headers=headers, timeout=timeout
@@ -395,4 +413,8 @@ class AsyncSessionsMixin(_AsyncBase):
             if tool_handlers
             else None
         )
+        bind_event_stream(result, output_type, dispatcher)  # raw/streamed: bound at `.parse()`
+        if not isinstance(result, AsyncStream):
+            # The session (no stream), or a raw response (`with_raw_response`).
+            return result
         return AsyncAgentSessionEventStream(result, output_type=output_type, dispatcher=dispatcher)

@@ -12,6 +12,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic
 
 from ...._exceptions import IncompleteStreamError
+from ...._response import AsyncAPIResponse, LegacyAPIResponse, _ResponseBase
+from ...._streaming import Stream
 from ._result import (
     AgentOutputParseError,
     AgentTurnResult,
@@ -24,11 +26,17 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
     from ...._http import Response
-    from ...._streaming import AsyncStream, Stream
+    from ...._streaming import AsyncStream
     from ....types.beta.agent_session_event import AgentSessionEvent
     from ...streaming.agents._dispatch import AsyncToolDispatcher, Pending, ToolDispatcher
 
-__all__ = ["AgentSessionEventStream", "AsyncAgentSessionEventStream"]
+__all__ = [
+    "AgentSessionEventStream",
+    "AgentSessionRawResponse",
+    "AgentSessionStreamedResponse",
+    "AsyncAgentSessionEventStream",
+    "bind_event_stream",
+]
 
 
 class AgentSessionEventStream(Generic[OutputT]):
@@ -228,3 +236,37 @@ class AsyncAgentSessionEventStream(Generic[OutputT]):
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+class _EventStreamBinding(_ResponseBase):
+    """`sessions.with_raw_response.create(stream=True)` / `with_streaming_response`: `.parse()`
+    gives the session event stream bound to the call's `output_type` and tool handlers, as
+    the SDK's (whose post-parser binds them); `.parse(to=...)` is the plain stream of that
+    type."""
+
+    _agent_binding: tuple[Any, Any] = (None, None)  # (output_type, dispatcher), set by create
+
+    def _open_stream(self, to: Any) -> Any:
+        stream = super()._open_stream(to)
+        if to is not None:
+            return stream
+        output_type, dispatcher = self._agent_binding
+        if isinstance(stream, Stream):
+            return AgentSessionEventStream(stream, output_type=output_type, dispatcher=dispatcher)
+        return AsyncAgentSessionEventStream(stream, output_type=output_type, dispatcher=dispatcher)
+
+
+class AgentSessionRawResponse(_EventStreamBinding, LegacyAPIResponse[Any]):
+    """`with_raw_response.create(stream=True)`'s response."""
+
+
+class AgentSessionStreamedResponse(_EventStreamBinding, AsyncAPIResponse[Any]):
+    """`with_streaming_response.create(stream=True)`'s response (the sync client's
+    `APIResponse` wraps it)."""
+
+
+def bind_event_stream(result: Any, output_type: Any, dispatcher: Any) -> None:
+    """Gives a raw or streamed response of `create(stream=True)` what its `.parse()` binds."""
+    target = getattr(result, "_inner", result)  # the sync APIResponse wraps the async one
+    if isinstance(target, _EventStreamBinding):
+        target._agent_binding = (output_type, dispatcher)
