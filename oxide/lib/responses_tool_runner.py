@@ -7,13 +7,15 @@ as input history and stops at the first response without local tool calls, after
 requests, on a failed tool or on cancellation. `iterate()` yields every turn first, so the
 caller can inspect it, supply outputs for opted-in calls or append user text.
 
-Everything the runner replays is checked first (native fields, matching call IDs, declared
-server tools): the saved history is sent back verbatim on the next request, and a ledger can
-resume from it. Differences from the SDK, all about types rather than behaviour: requests are
-plain dicts with `omit` values dropped (the SDK runs pydantic's `transform`), typed arguments
-are validated by oxide's `_schema` (msgspec Structs, dataclasses, TypedDicts, or pydantic
-models when installed), and oxide's lenient `convert` stands where the SDK validates
-replayed input items with pydantic, so the explicit per-item checks below carry that job.
+Everything the runner replays is checked first (`_responses_replay`: native fields, matching
+call IDs, declared server tools): the saved history is sent back verbatim on the next request,
+and a ledger can resume from it. Differences from the SDK, all about types rather than
+behaviour: requests are plain dicts with `omit` values dropped (the SDK runs pydantic's
+`transform`); typed arguments are validated by oxide's `_schema` (msgspec Structs,
+dataclasses, TypedDicts, or pydantic models when installed); oxide's lenient `convert` stands
+where the SDK validates replayed input items with pydantic, so the explicit per-item checks
+carry that job (malformed history is refused all the same, at times with a more specific
+message than the SDK's "does not match the Responses input schema").
 """
 
 from __future__ import annotations

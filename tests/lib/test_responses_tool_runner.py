@@ -951,3 +951,12 @@ def test_explicit_nulls_are_sent_as_the_sdk_sends_them(
     result, bodies = both(server, TWO_TURNS[2:], params=params, stream=stream)
     assert result == "done: 3, 7, 12"
     assert bodies[0]["instructions"] is None and bodies[0]["temperature"] is None
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_native_call_fields_are_replayed_verbatim(server: ScriptedResponses, stream: bool) -> None:
+    call = function_call("call_1", "add", {"a": 1, "b": 2}, item_id="fc_1")
+    call.update({"async": False, "namespace": "add", "caller": {"type": "direct"}})
+    result, bodies = both(server, [response("r1", [call]), TWO_TURNS[2]], stream=stream)
+    assert result == "done: 3, 7, 12"
+    assert bodies[1]["input"][1] == call  # `async` under its wire name, not `async_`
