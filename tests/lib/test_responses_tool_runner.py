@@ -960,3 +960,49 @@ def test_native_call_fields_are_replayed_verbatim(server: ScriptedResponses, str
     result, bodies = both(server, [response("r1", [call]), TWO_TURNS[2]], stream=stream)
     assert result == "done: 3, 7, 12"
     assert bodies[1]["input"][1] == call  # `async` under its wire name, not `async_`
+
+
+@pytest.mark.asyncio
+async def test_async_cancellation_mid_stream(server: ScriptedResponses) -> None:
+    results: dict[str, Any] = {}
+    for name in MODULES:
+        module = MODULES[name]
+        server.reset(*json.loads(json.dumps(TWO_TURNS)))
+        server.hold_after = 3  # the stream stalls after its first events
+        events: list[str] = []
+        diagnostics: list[Any] = []
+        got_events = asyncio.Event()
+
+        async def on_event(event: Any, events: list[str] = events, got: Any = got_events) -> None:
+            events.append(event.type)
+            got.set()
+
+        async def aadd(args: dict[str, Any]) -> str:
+            return add(args)
+
+        runner = module.AsyncResponsesToolRunner(
+            functions=[module.AsyncRegisteredFunction(tool=tool("add"), execute=aadd)]
+        )
+        client = client_for(name, server, aio=True)
+        task = asyncio.ensure_future(
+            runner.run(
+                client,
+                dict(PARAMS),
+                stream=True,
+                on_event=on_event,
+                on_diagnostic=lambda d, log=diagnostics: log.append((d["stage"], d["reason"])),
+            )
+        )
+        await asyncio.wait_for(got_events.wait(), 10)
+        task.cancel()
+        with pytest.raises(module.ToolRunnerCancelledError) as info:
+            await asyncio.wait_for(task, 10)
+        await client.close()
+        results[name] = (
+            info.value.attempted_call_ids,
+            info.value.completed_call_ids,
+            diagnostics,
+            events[0],
+        )
+    assert results["oxide"] == results["sdk"]
+    assert results["oxide"] == ((), (), [("request", "cancelled")], "response.created")
