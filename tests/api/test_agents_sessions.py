@@ -674,3 +674,22 @@ async def test_an_async_streamed_response_create(server: AgentsServer) -> None:
             assert type(stream).__name__ == "AsyncAgentSessionEventStream"
             result = await stream.get_final_result()
     assert result.output_parsed == Weather(city="Paris", temperature=21)
+
+
+def test_typed_tool_calls_return_what_the_sdks_return() -> None:
+    """Arguments validated into the type, the return value converted the SDK's way (models to
+    compact JSON, text and content-part lists as they are)."""
+    outputs: list[Any] = [
+        lambda m: m,
+        lambda m: "plain text",
+        lambda m: [{"type": "input_text", "text": m.city}],
+        lambda m: {"nested": [m.temperature, None, True]},
+        lambda m: None,
+    ]
+    arguments = {"city": "Rome", "temperature": 30}
+    for handler in outputs:
+        ours = pydantic_function_tool(WeatherModel, handler=handler)(arguments)
+        theirs = official_agents.pydantic_function_tool(WeatherModel, handler=handler)(arguments)
+        assert ours == theirs
+    with pytest.raises(pydantic.ValidationError):
+        pydantic_function_tool(WeatherModel, handler=lambda m: m)({"city": "Rome"})
