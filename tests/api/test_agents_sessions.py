@@ -693,3 +693,19 @@ def test_typed_tool_calls_return_what_the_sdks_return() -> None:
         assert ours == theirs
     with pytest.raises(pydantic.ValidationError):
         pydantic_function_tool(WeatherModel, handler=lambda m: m)({"city": "Rome"})
+
+
+class Shop:
+    class Item(msgspec.Struct):
+        name: str
+
+    def buy(self, item: Item, count: int = 1) -> str:
+        """Buy."""
+        return f"{count}x{item.name}"
+
+
+def test_function_tool_from_a_method_resolves_its_class_names() -> None:
+    tool = function_tool(Shop().buy)
+    assert tool.name == "buy"
+    assert tool({"item": {"name": "tea"}, "count": 2}) == "2xtea"
+    assert tool.definition["parameters"]["required"] == ["item"]

@@ -299,6 +299,13 @@ def function_tool(
     signature = inspect.signature(function)
     source = inspect.unwrap(function)
     source = getattr(source, "__func__", source)
+    owner = _owner(function, source)
+    # Names of the defining class resolve too (a method annotated with a nested class).
+    localns = (
+        {n: v for cls in reversed(owner.__mro__) for n, v in vars(cls).items()}
+        if owner is not None
+        else {}
+    )
     # Only the parameters: a return annotation may be a TYPE_CHECKING-only import.
     annotations = typing.get_type_hints(
         SimpleNamespace(
@@ -309,6 +316,7 @@ def function_tool(
             }
         ),
         globalns=getattr(source, "__globals__", None),
+        localns=localns,
         include_extras=True,
     )
     fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
@@ -343,6 +351,27 @@ def function_tool(
         description=(inspect.getdoc(function) or "") if description is None else description,
         defer_loading=defer_loading,
     )
+
+
+def _owner(function: Any, source: Any) -> type | None:
+    """The class a method was defined in (the SDK's lookup): by the bound object's MRO, else
+    by the qualified name from the module (static and transplanted methods)."""
+    if inspect.ismethod(function):
+        bound = function.__self__ if inspect.isclass(function.__self__) else type(function.__self__)
+        for cls in bound.__mro__:
+            if (
+                cls.__module__ == source.__module__
+                and cls.__qualname__ == source.__qualname__.rpartition(".")[0]
+            ):
+                return cls
+    namespace: Any = getattr(source, "__globals__", {})
+    owner: Any = None
+    for part in getattr(source, "__qualname__", "").split(".")[:-1]:
+        owner = namespace.get(part)
+        if not inspect.isclass(owner):
+            return None
+        namespace = vars(owner)
+    return owner  # type: ignore[no-any-return]
 
 
 def _arguments_type(fields: list[tuple[str, Any] | tuple[str, Any, Any]]) -> Any:
