@@ -404,7 +404,8 @@ def _history_calls(
     # Modern computer calls can omit the legacy checklist; validate these with
     # the same action parser as dispatch, without changing the saved input.
     try:
-        # The input models alias wire fields such as "schema" that are reserved by Pydantic v1.
+        # oxide's decoders are lenient (mismatched values are kept for the checks below to
+        # refuse); this refuses what no input item can hold.
         convert(
             ResponseInput,
             [
@@ -574,8 +575,8 @@ def _history_calls(
 
 
 def _valid_input_message_history(item: dict[str, object]) -> bool:
-    # Pydantic 1 can coerce an input into a different union member. Replay
-    # sends the saved fields, so validate those rather than the parsed copy.
+    # A parser can read an input as a different union member. Replay sends the saved
+    # fields, so validate those rather than a parsed copy.
     if item.get("role") not in ("user", "assistant", "system", "developer"):
         return False
     content = item.get("content")

@@ -239,7 +239,8 @@ class RegisteredFunction:
         allow_output_override: bool = False,
         independent: bool = False,
     ) -> RegisteredFunction:
-        """Register an existing Pydantic Responses tool and a typed executor."""
+        """Register a Responses tool made from a type (`pydantic_responses_function_tool`,
+        `responses_function_tool`); `execute` receives the arguments parsed into that type."""
         if not isinstance(cast(object, tool), ResponsesPydanticFunctionTool) or not callable(
             execute
         ):
@@ -272,7 +273,8 @@ class AsyncRegisteredFunction:
         allow_output_override: bool = False,
         independent: bool = False,
     ) -> AsyncRegisteredFunction:
-        """Register an existing Pydantic Responses tool and a typed async executor."""
+        """Register a Responses tool made from a type (`pydantic_responses_function_tool`,
+        `responses_function_tool`); the async `execute` receives the arguments as that type."""
         if not isinstance(cast(object, tool), ResponsesPydanticFunctionTool) or not callable(
             execute
         ):
@@ -409,7 +411,7 @@ class _Run:
             raise ValueError("Eager execution requires streaming.")
         if (
             # Reject stream=True from untyped callers; select streaming through run(), not params.
-            params.get("stream")  # ty: ignore[redundant-condition]
+            params.get("stream")
             or params.get("background")
             or params.get("conversation") is not None
             or params.get("previous_response_id") is not None
