@@ -709,3 +709,41 @@ def test_function_tool_from_a_method_resolves_its_class_names() -> None:
     assert tool.name == "buy"
     assert tool({"item": {"name": "tea"}, "count": 2}) == "2xtea"
     assert tool.definition["parameters"]["required"] == ["item"]
+
+
+@ASYNC
+async def test_async_agent_loop_matches_the_official_sdk(server: AgentsServer) -> None:
+    """create(stream=True) and sessions.stream with async tool handlers, through both async
+    clients: the same events, requests and results."""
+    server.scenario = Scenario(call=("get_weather", '{"city": "Paris"}'))
+
+    async def get_weather(arguments: dict[str, Any]) -> dict[str, Any]:
+        return _weather(arguments)
+
+    async def run(client: Any) -> tuple[list[str], Any, str]:
+        sessions = client.beta.agents.sessions
+        stream = await sessions.create(
+            environment=ENV,
+            input="weather?",
+            stream=True,
+            output_type=WeatherModel,
+            tool_handlers={"get_weather": get_weather},
+        )
+        types = [event.type async for event in stream.with_result_collection()]
+        created = await stream.get_final_result()
+        async with sessions.stream(
+            SESSION_ID, input="again", tool_handlers={"get_weather": get_weather}
+        ) as turn:
+            streamed = await turn.get_final_result()
+        return types, created.output_parsed, streamed.output_text
+
+    async with _async_official(server) as official:
+        theirs = await run(official)
+    their_requests = server.take()
+    async with _async_oxide(server) as client:
+        ours = await run(client)
+    our_requests = server.take()
+    assert ours == theirs
+    assert [(r["method"], r["path"], r["body"]) for r in our_requests] == [
+        (r["method"], r["path"], r["body"]) for r in their_requests
+    ]
