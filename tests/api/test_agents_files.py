@@ -180,3 +180,26 @@ def test_prepare_directory_matches_the_official_sdk(server: AgentsServer, projec
     assert [r["body"] for r in our_requests if r["path"] != "/files"] == [
         r["body"] for r in their_requests if r["path"] != "/files"
     ]
+
+
+@pytest.mark.asyncio
+async def test_async_files_match_the_official_sdk(server: AgentsServer, project: Path) -> None:
+    async def run(client: Any) -> Any:
+        files = client.beta.agents.environments.files
+        prepared = await files.prepare_directory(
+            project, destination="/workspace/project", include=["src/**/*.txt", "*.md"]
+        )
+        staged = await files.upload(
+            "env_1", file=("r.md", project / "README.md"), path="/workspace/r.md"
+        )
+        return prepared.files, staged.uploaded_file_id, staged.file.to_dict()
+
+    async with openai.AsyncOpenAI(api_key="sk-test", base_url=server.url) as official:
+        theirs = await run(official)
+    their_requests = server.take()
+    server._files = 0
+    async with oxide.AsyncOpenAI(api_key="sk-test", base_url=server.url) as client:
+        ours = await run(client)
+    our_requests = server.take()
+    assert ours == theirs
+    assert _uploads(our_requests) == _uploads(their_requests)
