@@ -91,13 +91,13 @@ check-types: sync-types
 	test -z "$$(git status --porcelain -- oxide/types oxide/resources oxide/_client_resources.py)"
 
 lint: venv
-	$(BIN)/python -m ruff check oxide tests tests_frameworks examples codegen benchmarks soak fuzz conformance
-	$(BIN)/python -m ruff format --check oxide tests tests_frameworks examples codegen benchmarks soak fuzz conformance
+	$(BIN)/python -m ruff check oxide tests tests_frameworks examples codegen benchmarks soak fuzz conformance release build_backend setup.py
+	$(BIN)/python -m ruff format --check oxide tests tests_frameworks examples codegen benchmarks soak fuzz conformance release build_backend setup.py
 	$(BIN)/python -m mypy
 
 fmt: venv
-	$(BIN)/python -m ruff format oxide tests tests_frameworks examples codegen benchmarks soak fuzz conformance
-	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks soak fuzz conformance
+	$(BIN)/python -m ruff format oxide tests tests_frameworks examples codegen benchmarks soak fuzz conformance release build_backend setup.py
+	$(BIN)/python -m ruff check --fix oxide tests codegen benchmarks soak fuzz conformance release build_backend setup.py
 
 # The official SDK's own test suite (openai==3.3.1 sdist, tests/api_resources) with oxide standing
 # in for `openai`, against Steady: sdist and venv cached in .conformance/, oxide reinstalled from
