@@ -68,6 +68,7 @@ __all__ = [
     "AsyncConnectionManager",
     "AsyncWebSocketConnection",
     "ConnectionManager",
+    "Reconnected",
     "WebSocketConnection",
 ]
 
@@ -177,6 +178,17 @@ class _Handlers:
         return specific + generic
 
 
+class Reconnected(Exception):
+    """Buffered after a successful reconnect when the connection's `_mark_reconnects` is set,
+    so `_next_message()` raises it in order with the messages: what follows came from
+    `socket`. The Responses WebSocket session releases its closed lanes there, as the SDK's
+    reader does after `_reconnect()`. Never buffered otherwise."""
+
+    def __init__(self, socket: aiohttp.ClientWebSocketResponse[Any]) -> None:
+        super().__init__("the WebSocket reconnected")
+        self.socket = socket
+
+
 def server_error(event: Any) -> WebSocketServerError:
     """The exception for an `error` event (its `error` object's fields, when it has them)."""
     from ..._exceptions import PreviousResponseNotFoundError
@@ -249,6 +261,9 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
         self._error: BaseException | None = None
         # Told by the manager: a closed client's connector is gone, reconnecting is futile.
         self._client_closed: Callable[[], bool] = _never
+        # Set by a reader that must know where the old socket's messages end (the Responses
+        # WebSocket session: `Reconnected`); off, reading is unchanged.
+        self._mark_reconnects = False
         self._reader = asyncio.get_running_loop().create_task(self._read_loop())
         self._attach_resources()
 
@@ -277,8 +292,11 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
                 if self._intentionally_closed or closed.code == 1000:
                     return
                 if await self._reconnect(closed):
-                    if self._in_flight:
-                        buffer.append(self._interrupted(closed))
+                    marks = [self._interrupted(closed)] if self._in_flight else []
+                    if self._mark_reconnects:
+                        marks.append(Reconnected(self._connection))
+                    if marks:
+                        buffer.extend(marks)
                         waiter = self._waiter
                         if waiter is not None and not waiter.done():
                             waiter.set_result(None)
@@ -441,6 +459,23 @@ class AsyncWebSocketConnection(_Handlers, Generic[_EventT]):
                 # Not sent: it goes out after the reconnect the next read makes.
                 self._send_queue.enqueue(data.decode("utf-8"))
                 return
+            raise WebSocketConnectionClosedError(
+                f"WebSocket send failed: {exc}", code=ws.close_code or 1006
+            ) from exc
+
+    async def _send_now(self, data: bytes, ws: aiohttp.ClientWebSocketResponse[Any]) -> None:
+        """Send a text frame on `ws` (a socket this connection had) at once: never queued for
+        a reconnect, so it is never replayed (the Responses WebSocket session's lane sends,
+        whose delivery the caller must handle, as the SDK's)."""
+        if self._intentionally_closed:
+            raise WebSocketConnectionClosedError(
+                "send() after close(): the connection is closed", code=ws.close_code
+            )
+        try:
+            if ws.closed:
+                raise ConnectionResetError("the WebSocket is closed")
+            await ws.send_frame(data, _TEXT)
+        except (ConnectionError, aiohttp.ClientError) as exc:
             raise WebSocketConnectionClosedError(
                 f"WebSocket send failed: {exc}", code=ws.close_code or 1006
             ) from exc
