@@ -10,12 +10,8 @@ import pkgutil
 import openai
 
 # Official modules with no oxide twin, and why (each is also named in README/compat docs).
-UNMIRRORED: dict[str, str] = {
-    "lib.responses_websocket": (
-        "the SDK's WebSocket-mode module; oxide's WebSocket mode is client.responses.connect()"
-        " / session() (oxide.lib._websocket)"
-    ),
-}
+# Empty since `lib.responses_websocket` was mirrored: every SDK module path resolves.
+UNMIRRORED: dict[str, str] = {}
 
 
 def _resolves(name: str) -> bool:
@@ -42,6 +38,7 @@ def test_every_official_module_path_resolves_under_compat() -> None:
 
     names = official_modules()
     assert len(names) > 1000
+    assert "lib.responses_websocket" in names  # the newest module is walked too
     missing = sorted(n for n in names if not _resolves(n))
     assert missing == sorted(UNMIRRORED)
 
@@ -55,6 +52,11 @@ def test_compat_modules_are_oxides_own() -> None:
 
     assert via_compat is direct
     assert oxide.compat.pagination is oxide.pagination  # type: ignore[comparison-overlap]
+    import oxide.compat.lib.responses_websocket as rws_compat
+
+    import oxide.lib.responses_websocket as rws
+
+    assert rws_compat is rws
     from oxide.compat.types.chat import ChatCompletion
 
     assert ChatCompletion is direct.ChatCompletion

@@ -20,9 +20,9 @@ aiohttp-native with no httpx:
   official SDK.
 * `BedrockOpenAI` / `AsyncBedrockOpenAI` (`oxide.lib.bedrock`): as in the official SDK; AWS SigV4
   needs the optional botocore (`pip install 'oxide[bedrock]'`), bearer tokens do not.
-
-Not provided yet (the official SDK 3.63's newest helpers): the module path
-`lib.responses_websocket` (oxide's WebSocket mode is `client.responses.connect()`).
+* `lib.responses_websocket` (routed `stream_id` lanes on `client.responses.connect()`): the
+  official SDK 3.63's module, on oxide's connection; a failed socket raises oxide's
+  `WebSocketConnectionClosedError` where the SDK raises the `websockets` one.
 """
 
 from __future__ import annotations
