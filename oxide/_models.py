@@ -1284,6 +1284,20 @@ class BaseModel(
     def __rich_repr__(self) -> list[tuple[str, Any]]:
         return list(self._repr_items())
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's pretty printer: nested objects as an indented tree, like rich's."""
+        name = type(self).__name__
+        if cycle:
+            printer.text(f"{name}(...)")
+            return
+        with printer.group(4, f"{name}(", ")"):
+            for i, (key, value) in enumerate(self._repr_items()):
+                if i:
+                    printer.text(",")
+                printer.breakable("")
+                printer.text(f"{key}=")
+                printer.pretty(value)
+
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """`dict(model)`, as with pydantic: (name, value) pairs."""
         yield from self._repr_items(hidden=())

@@ -172,7 +172,9 @@ class _ResponseBase:
             close_dropped_response(self._raw)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} [{self.status_code}] type={self._cast_to}>"
+        # The SDK's: its legacy class calls itself APIResponse; the status with its reason.
+        name = "APIResponse" if isinstance(self, LegacyAPIResponse) else type(self).__name__
+        return f"<{name} [{self.status_code} {self._raw.reason or ''}] type={self._cast_to}>"
 
 
 class LegacyAPIResponse(_ResponseBase, Generic[_R]):
@@ -294,6 +296,11 @@ class APIResponse(Generic[_R]):
     def __getattr__(self, name: str) -> Any:
         # Properties (headers, status_code, request_id, ...) read straight through.
         return getattr(self._inner, name)
+
+    def __repr__(self) -> str:
+        inner = self._inner
+        reason = inner._raw.reason or ""
+        return f"<{type(self).__name__} [{inner.status_code} {reason}] type={inner._cast_to}>"
 
     def read(self) -> bytes:
         return self._runner.run(self._inner.read(), self._loop)

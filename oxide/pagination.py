@@ -14,7 +14,7 @@ the next page's request is made: the same path, query and headers with the curso
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator, Iterator, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import msgspec
 
@@ -53,18 +53,10 @@ class PageInfo:
         return f"PageInfo(params={self.params!r})"
 
 
-class _Envelope(msgspec.Struct):
-    # Raw: the items are decoded by the page (into the item type) in a second step.
-    data: msgspec.Raw = msgspec.field(default_factory=lambda: msgspec.Raw(b"null"))
-    object: str | None = None
-    has_more: bool | None = None
-    first_id: str | None = None
-    last_id: str | None = None
-    next: str | None = None
-
-
-_envelope_decoder = msgspec.json.Decoder(_Envelope)
-_ENVELOPE_FIELDS = ("object", "has_more", "first_id", "last_id", "next")
+# The envelope's values stay raw until read: `data` is decoded into the item type, the page's
+# own fields and any other key (kept as an extra, as the SDK's pydantic pages keep them) as JSON.
+_envelope_decoder = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_json_decode = msgspec.json.decode
 
 
 class BasePage(Generic[_T]):
@@ -75,6 +67,7 @@ class BasePage(Generic[_T]):
     # Declared by each subclass: the envelope fields it reads besides `data`.
     _fields: ClassVar[tuple[str, ...]] = ()
 
+    _extra: dict[str, Any]  # envelope keys the class does not declare (set by decoding)
     _client: Any = None
     _model: Any = None
     _options: RequestOptions | None = None
@@ -90,13 +83,25 @@ class BasePage(Generic[_T]):
     @classmethod
     def _oxide_decode(cls: type[_PageT], content: bytes, model: Any) -> _PageT:
         env = _envelope_decoder.decode(content)
-        raw = env.data
-        items = [] if bytes(raw) == b"null" else _models.decode(list[model], raw)
+        raw = env.pop("data", None)
+        items = [] if raw is None or bytes(raw) == b"null" else _models.decode(list[model], raw)
         page = cls.__new__(cls)
         page.data = items
         for name in cls._fields:
-            setattr(page, name, getattr(env, name))
+            value = env.pop(name, None)
+            setattr(page, name, None if value is None else _json_decode(value))
+        # Keys the page does not declare (`object`, `first_id`, a new one): readable as
+        # attributes, in reprs and `to_dict()`, as on the SDK's pages.
+        page._extra = {key: _json_decode(value) for key, value in env.items()}
         return page
+
+    if not TYPE_CHECKING:  # typed attributes stay typed; extras read as the SDK's do
+
+        def __getattr__(self, name: str) -> Any:
+            extra = self.__dict__.get("_extra")
+            if extra is not None and name in extra:
+                return extra[name]
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def _set_private_attributes(
         self,
@@ -152,8 +157,10 @@ class BasePage(Generic[_T]):
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, BasePage)
-        return self.data == other.data and all(
-            getattr(self, f) == getattr(other, f) for f in self._fields
+        return (
+            self.data == other.data
+            and all(getattr(self, f) == getattr(other, f) for f in self._fields)
+            and self.__dict__.get("_extra", {}) == other.__dict__.get("_extra", {})
         )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
@@ -164,11 +171,19 @@ class BasePage(Generic[_T]):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
+        out.update(self.__dict__.get("_extra", {}))
         return out
 
     def __repr__(self) -> str:
-        fields = "".join(f", {name}={getattr(self, name)!r}" for name in self._fields)
-        return f"{type(self).__name__}(data={self.data!r}{fields})"
+        # `SyncPage[Model](...)`, as the SDK's generic pydantic pages print.
+        model = getattr(self, "_model", None)
+        name = type(self).__name__
+        if isinstance(model, type):
+            name += f"[{model.__name__}]"
+        items = [(field, getattr(self, field)) for field in self._fields]
+        items += self.__dict__.get("_extra", {}).items()
+        fields = "".join(f", {key}={value!r}" for key, value in items)
+        return f"{name}(data={self.data!r}{fields})"
 
 
 class BaseSyncPage(BasePage[_T]):

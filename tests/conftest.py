@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING
 import pytest
 import pytest_asyncio
 
+# The `openai_mock` fixture users get (oxide/testing/pytest_plugin.py), for its own tests.
+pytest_plugins = ["oxide.testing.pytest_plugin"]
+
 if TYPE_CHECKING:
     from oxide.testing import MockOpenAI, ThreadedMockOpenAI
 

@@ -56,7 +56,8 @@ Scripted replies, for tests of agent code (``_script``): ``queue_reply(text, chu
 ``queue_error(status)`` decide what the next model calls answer, in order (chat completions,
 Responses over HTTP or WebSocket, Realtime turns; streamed or not as each request asks);
 ``pending_replies`` lists what is left. The pytest plugin (``oxide.testing.pytest_plugin``,
-loaded by pytest once oxide is installed) gives tests an ``openai_mock`` fixture.
+enabled with ``pytest_plugins = ["oxide.testing.pytest_plugin"]`` in a conftest) gives tests
+an ``openai_mock`` fixture.
 
 Anything else gets the API's 404 (``Invalid URL (GET /path)``). Switches, on every route:
 ``fail_next(status, times)`` (a WebSocket handshake consumes one too), the request headers

@@ -1,7 +1,14 @@
 """pytest plugin for testing agent code offline: the `openai_mock` fixture.
 
-Loaded by pytest once oxide is installed (entry point `pytest11`, name `oxide`; `-p no:oxide`
-turns it off). Each test that asks for `openai_mock` gets its own embedded OpenAI server
+Enabled by the test suite that wants it, in its root `conftest.py`:
+
+    pytest_plugins = ["oxide.testing.pytest_plugin"]
+
+(or `pytest -p oxide.testing.pytest_plugin`). It is not an auto-loaded entry point on purpose:
+pytest rewrites the asserts of every module of a distribution that registers one, which would
+touch all of oxide in every project that merely has it installed.
+
+Each test that asks for `openai_mock` gets its own embedded OpenAI server
 (`oxide.testing.MockOpenAI` on a background thread, so sync and async tests both use it over
 real sockets), with `OPENAI_BASE_URL` and `OPENAI_API_KEY` pointing at it for the test's
 duration: code under test that builds its own `OpenAI()` / `AsyncOpenAI()` (oxide's or the

@@ -173,8 +173,9 @@ def test_unused_replies_fail_the_assertion(openai_mock: OpenAIMock) -> None:
         openai_mock.queue_tool_calls()
 
 
-def test_the_plugin_is_loaded_by_an_installed_oxide(tmp_path: Path) -> None:
-    """A user's project: no conftest, no import of the plugin; the entry point brings it."""
+def test_the_plugin_in_a_users_project(tmp_path: Path) -> None:
+    """A user's project enables the plugin in its conftest, as the README says."""
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["oxide.testing.pytest_plugin"]\n')
     (tmp_path / "test_agent.py").write_text(
         textwrap.dedent(
             """
