@@ -228,9 +228,13 @@ async def test_stream_to_file_from_a_real_response(tmp_path: pathlib.Path) -> No
     assert seen_on_disk_before_end and seen_on_disk_before_end[0] > 0  # written as it came
 
 
-async def chunks(n: int, gate: asyncio.Event | None = None) -> AsyncIterator[bytes]:
+async def chunks(
+    n: int, gate: asyncio.Event | None = None, reached: asyncio.Event | None = None
+) -> AsyncIterator[bytes]:
     for i in range(n):
         if gate is not None and i == n // 2:
+            if reached is not None:
+                reached.set()
             await gate.wait()
         yield b"%06d" % i
 
@@ -246,10 +250,11 @@ async def test_stream_to_file_small_and_empty(tmp_path: pathlib.Path) -> None:
 
 @pytest.mark.asyncio
 async def test_stream_to_file_cancelled_closes_the_file(tmp_path: pathlib.Path) -> None:
-    gate = asyncio.Event()
+    gate, reached = asyncio.Event(), asyncio.Event()
     target = tmp_path / "partial"
-    task = asyncio.create_task(stream_to_file(chunks(400_000, gate), target))
-    await asyncio.sleep(0.3)
+    task = asyncio.create_task(stream_to_file(chunks(400_000, gate, reached), target))
+    # Cancelled once half the body has arrived (not after a fixed sleep: loaded hosts vary).
+    await asyncio.wait_for(reached.wait(), 60)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
