@@ -7,6 +7,7 @@ The streaming chat is also run in a real terminal (tmux) to see tokens arrive be
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -249,3 +250,32 @@ def test_chat_streams_into_a_real_terminal(tmp_path: Path) -> None:
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
         mock.stop()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_upload_progress_bar_counts_the_bytes_sent(
+    server: ThreadedMockOpenAI, tmp_path: Path
+) -> None:
+    """The progress bar follows the bytes oxide's multipart writer reads from the file."""
+    from oxide import OpenAI
+    from oxide._cli._common import Progress
+    from oxide._cli._files import _CountingFile
+
+    source = tmp_path / "big.bin"
+    source.write_bytes(os.urandom(3_000_000))
+    terminal = _Terminal()
+    progress = Progress("uploading big.bin", source.stat().st_size, stream=terminal)
+    progress._drawn = -1.0  # draw on the first read too
+    with OpenAI(base_url=server.base_url, api_key="sk-test") as client:
+        with _CountingFile(str(source), progress) as counted:
+            created = client.files.create(file=("big.bin", counted), purpose="batch")
+    progress.finish()
+    assert created.bytes == 3_000_000
+    assert progress.done == 3_000_000
+    shown = terminal.getvalue()
+    assert shown.startswith("\ruploading big.bin [")
+    assert shown.rstrip().endswith("100% 3.0/3.0 MB")
