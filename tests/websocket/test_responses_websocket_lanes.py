@@ -514,7 +514,7 @@ async def max_response_bytes(impl: str, base_url: str) -> tuple[str, str]:
                 with pytest.raises(mod.ResponsesWebSocketBufferError) as info:
                     await lane.get_final_response()
                 # Raw events stay readable: collection alone stopped.
-                rest = []
+                rest: list[str] = []
                 while not rest or rest[-1] != "response.completed":
                     rest.append((await lane.recv()).type)
                 return str(info.value), rest[-1]

@@ -4,34 +4,20 @@ connection and Structs. See the SDK module's README for the full contract; oxide
 differences are in `_session.py`'s docstring."""
 
 from ._accumulator import (
-    ResponsesWebSocketAccumulator as ResponsesWebSocketAccumulator,
-)
-from ._accumulator import (
-    ResponsesWebSocketOutput as ResponsesWebSocketOutput,
-)
-from ._accumulator import (
-    ResponsesWebSocketSnapshot as ResponsesWebSocketSnapshot,
+    ResponsesWebSocketAccumulator,
+    ResponsesWebSocketOutput,
+    ResponsesWebSocketSnapshot,
 )
 from ._router import (
-    ResponsesWebSocketBufferError as ResponsesWebSocketBufferError,
-)
-from ._router import (
-    ResponsesWebSocketError as ResponsesWebSocketError,
-)
-from ._router import (
-    ResponsesWebSocketLimits as ResponsesWebSocketLimits,
+    ResponsesWebSocketBufferError,
+    ResponsesWebSocketError,
+    ResponsesWebSocketLimits,
 )
 from ._session import (
-    AsyncResponsesWebSocketLane as AsyncResponsesWebSocketLane,
-)
-from ._session import (
-    AsyncResponsesWebSocketSession as AsyncResponsesWebSocketSession,
-)
-from ._session import (
-    ResponsesWebSocketLane as ResponsesWebSocketLane,
-)
-from ._session import (
-    ResponsesWebSocketSession as ResponsesWebSocketSession,
+    AsyncResponsesWebSocketLane,
+    AsyncResponsesWebSocketSession,
+    ResponsesWebSocketLane,
+    ResponsesWebSocketSession,
 )
 
 __all__ = [

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
     from ..._sync import _Call
     from ...types.responses.response import Response
+    from ...types.responses.responses_client_event import ResponsesClientEvent
+    from ...types.responses.responses_client_event_param import ResponsesClientEventParam
     from ...types.responses.responses_server_event import ResponsesServerEvent
     from .._websocket.responses import AsyncResponsesConnection, ResponsesConnection
 
@@ -130,7 +132,7 @@ class ResponsesWebSocketLane:
         self._session = session
         self._state = state
 
-    def send(self, event: Any) -> None:
+    def send(self, event: ResponsesClientEvent | ResponsesClientEventParam) -> None:
         session = self._session
         connection = session._async
         # Pin the transport before checking recovery so this write cannot migrate.
@@ -288,7 +290,7 @@ class AsyncResponsesWebSocketLane:
         self._session = session
         self._state = state
 
-    async def send(self, event: Any) -> None:
+    async def send(self, event: ResponsesClientEvent | ResponsesClientEventParam) -> None:
         session = self._session
         connection = session.connection
         # Pin the transport before checking recovery so this write cannot migrate.
