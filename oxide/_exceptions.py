@@ -64,10 +64,13 @@ __all__ = [
 
 
 class OpenAIError(Exception):
-    pass
+    """The base of every error oxide raises (also configuration errors: a missing API key)."""
 
 
 class APIError(OpenAIError):
+    """An error about a request: its `message`, the `request`, the decoded `body` and the API's
+    `code` / `param` / `type` when it sent them."""
+
     message: str
     request: Request
     body: object | None
@@ -94,6 +97,8 @@ class APIError(OpenAIError):
 
 
 class APIResponseValidationError(APIError):
+    """A response that does not match the type it was asked for (strict validation only)."""
+
     response: Response
     status_code: int
 
@@ -126,11 +131,15 @@ class APIStatusError(APIError):
 
 
 class APIConnectionError(APIError):
+    """The server could not be reached or the connection broke (retried when allowed)."""
+
     def __init__(self, *, message: str = "Connection error.", request: Request) -> None:
         super().__init__(message, request, body=None)
 
 
 class APITimeoutError(APIConnectionError, TimeoutError):
+    """A connect, read or pool-wait timeout, or the call's `Timeout(total=...)` deadline."""
+
     def __init__(self, request: Request, *, message: str = "Request timed out.") -> None:
         super().__init__(message=message, request=request)
 
@@ -154,10 +163,14 @@ class IncompleteStreamError(APIConnectionError):
 
 
 class BadRequestError(APIStatusError):
+    """HTTP 400: the request was invalid (`param` names the argument at fault)."""
+
     status_code: Literal[400] = 400
 
 
 class AuthenticationError(APIStatusError):
+    """HTTP 401: the API key or token was missing, wrong or expired."""
+
     status_code: Literal[401] = 401
 
 
@@ -169,27 +182,37 @@ class OAuthError(AuthenticationError):
 
 
 class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the key may not use this resource or model."""
+
     status_code: Literal[403] = 403
 
 
 class NotFoundError(APIStatusError):
+    """HTTP 404: no such object, model or route."""
+
     status_code: Literal[404] = 404
 
 
 class ConflictError(APIStatusError):
+    """HTTP 409: a conflicting concurrent change (retried by default)."""
+
     status_code: Literal[409] = 409
 
 
 class UnprocessableEntityError(APIStatusError):
+    """HTTP 422: well-formed but not processable."""
+
     status_code: Literal[422] = 422
 
 
 class RateLimitError(APIStatusError):
+    """HTTP 429: a rate limit or quota was hit (retried by default, after Retry-After)."""
+
     status_code: Literal[429] = 429
 
 
 class InternalServerError(APIStatusError):
-    pass
+    """HTTP 5xx: the server failed (retried by default)."""
 
 
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -213,6 +236,8 @@ def make_status_error(message: str, *, body: object, response: Response) -> APIS
 
 
 class LengthFinishReasonError(OpenAIError):
+    """`parse()` could not parse the answer: it was cut at the token limit (`completion`)."""
+
     completion: ChatCompletion
 
     def __init__(self, *, completion: ChatCompletion) -> None:
@@ -224,6 +249,8 @@ class LengthFinishReasonError(OpenAIError):
 
 
 class ContentFilterFinishReasonError(OpenAIError):
+    """`parse()` could not parse the answer: the content filter stopped it."""
+
     def __init__(self) -> None:
         super().__init__(
             "Could not parse response content as the request was rejected by the content filter"
@@ -291,7 +318,7 @@ class ResponseInterruptedError(WebSocketConnectionClosedError):
 
 
 class WebSocketQueueFullError(OpenAIError):
-    pass
+    """A send while reconnecting found the bounded send queue full."""
 
 
 class WebSocketServerError(OpenAIError):
