@@ -44,6 +44,7 @@ SDK = "openai-async"  # "the official SDK" in the memory target
 LABELS = {
     "floor": "floor (aiohttp+orjson, pre-encoded)",
     "floor-enc": "floor + orjson.dumps(request)",
+    "floor-proto": "bare asyncio.Protocol HTTP/1.1 + orjson",
     "oxide-async": "oxide AsyncOpenAI",
     "oxide-sync": "oxide OpenAI (sync)",
     "oxide-async-py": "oxide AsyncOpenAI, no ext",

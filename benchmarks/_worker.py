@@ -14,6 +14,9 @@ Clients (`CLIENTS`):
     floor             bare aiohttp.ClientSession posting pre-encoded bytes, orjson.loads of the
                       body (streams: split lines, orjson.loads of each data payload)
     floor-enc         the same, plus orjson.dumps of the request dict on every call
+    floor-proto       a bare asyncio.Protocol HTTP/1.1 client (keep-alive, Content-Length or
+                      chunked, pre-encoded bytes, orjson): the limit for a Python asyncio client
+                      (_proto_floor.py; issue 14)
     oxide-async       oxide.AsyncOpenAI                      (compiled speedups)
     oxide-sync        oxide.OpenAI                           (compiled speedups)
     oxide-async-py    oxide.AsyncOpenAI, OXIDE_NO_EXTENSIONS=1
@@ -62,6 +65,7 @@ API_KEY = "sk-bench-0000000000000000000000000000000000000000"
 CLIENTS = (
     "floor",
     "floor-enc",
+    "floor-proto",
     "oxide-async",
     "oxide-sync",
     "oxide-async-py",
@@ -475,6 +479,28 @@ class FloorRunner:
         return n
 
 
+class ProtocolFloorRunner(FloorRunner):
+    """The floor's scenarios over a bare asyncio.Protocol client instead of aiohttp."""
+
+    def __init__(self, fx: Fixtures, base: str) -> None:
+        super().__init__(fx, base, encode=False)
+
+    async def start(self) -> None:
+        from _proto_floor import ProtocolClient
+
+        self.client = ProtocolClient(self.base, self.headers)
+
+    async def close(self) -> None:
+        await self.client.close()
+
+    async def post(self, url: str, data: bytes) -> Any:
+        return await self.client.post(url, data)
+
+    async def sse(self, url: str, data: bytes) -> Any:
+        async for event in self.client.sse(url, data):
+            yield event
+
+
 # ---------------------------------------------------------------------------------------------
 # The SDK-shaped clients: oxide and openai run the very same code
 
@@ -883,7 +909,9 @@ class Worker:
         else:
             self.loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self.loop)
-            if kind.startswith("floor"):
+            if kind == "floor-proto":
+                self.runner = ProtocolFloorRunner(self.fx, base)
+            elif kind.startswith("floor"):
                 self.runner = FloorRunner(self.fx, base, encode=kind == "floor-enc")
             else:
                 self.runner = AsyncSDKRunner(kind, self.fx, base)

@@ -36,6 +36,7 @@ RED: RGB = (200, 30, 40)
 COLORS: dict[str, RGB] = {
     "floor": (150, 150, 150),
     "floor-enc": (95, 95, 100),
+    "floor-proto": (200, 200, 205),
     "oxide-async": (0, 110, 120),
     "oxide-sync": (40, 160, 170),
     "oxide-async-py": (120, 200, 200),
@@ -48,6 +49,7 @@ COLORS: dict[str, RGB] = {
 SHORT = {
     "floor": "floor (aiohttp+orjson)",
     "floor-enc": "floor + orjson.dumps",
+    "floor-proto": "bare asyncio protocol",
     "oxide-async": "oxide AsyncOpenAI",
     "oxide-sync": "oxide OpenAI (sync)",
     "oxide-async-py": "oxide async, no ext",
@@ -60,6 +62,7 @@ SHORT = {
 TINY = {
     "floor": "floor",
     "floor-enc": "floor+dumps",
+    "floor-proto": "asyncio proto",
     "oxide-async": "oxide async",
     "oxide-sync": "oxide sync",
     "oxide-async-py": "oxide async-ext",

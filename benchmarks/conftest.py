@@ -63,6 +63,19 @@ def pytest_configure(config: pytest.Config) -> None:
             (HERE / "fixtures" / name).write_bytes(files[name])
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """--bench-clients: the other clients' tests are deselected (floors always run)."""
+    wanted = {c.strip() for c in config.getoption("--bench-clients").split(",") if c.strip()}
+    wanted |= {"floor", "floor-enc"}
+    keep, drop = [], []
+    for item in items:
+        client = getattr(item, "callspec", None) and item.callspec.params.get("client")
+        (drop if client is not None and client not in wanted else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def bench(request: pytest.FixtureRequest) -> Iterator[Bench]:
     global _bench
