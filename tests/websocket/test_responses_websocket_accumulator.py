@@ -339,3 +339,149 @@ def test_shuffled_and_thinned_streams_match_the_sdk(seed: int) -> None:
         script = script[:1] + middle + script[-1:]
     ours, theirs = run(script, rng.choice([None, "s"]))
     assert ours == theirs
+
+
+# -- the session's final-response collection, against the SDK session's --------------------------
+
+
+def item(mid: str, kind: str = "message", **extra: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {"type": kind, "id": mid, "status": "completed"}
+    if kind == "message":
+        base.update(
+            role="assistant", content=[{"type": "output_text", "text": mid, "annotations": []}]
+        )
+    if kind == "function_call":
+        base.update(call_id=extra.pop("call_id", "call_" + mid), name="f", arguments="{}")
+    base.update(extra)
+    return base
+
+
+def done(index: int, value: dict[str, Any]) -> dict[str, Any]:
+    return ev("response.output_item.done", output_index=index, item=value)
+
+
+CREATED = ev("response.created", response=response("in_progress", output=[]))
+COLLECTIONS = {
+    "omitted output": [
+        CREATED,
+        done(0, item("a")),
+        done(1, item("b", "function_call")),
+        ev("response.completed", response=response("completed")),
+    ],
+    "explicit output": [
+        CREATED,
+        done(0, item("a")),
+        ev("response.completed", response=response("completed", output=[item("a")])),
+    ],
+    "null output, failed": [
+        CREATED,
+        done(1, item("b")),
+        done(0, item("a")),
+        ev("response.failed", response=response("failed", output=None)),
+    ],
+    "replaced at an index": [
+        CREATED,
+        done(0, item("a")),
+        done(0, item("c")),
+        ev("response.incomplete", response=response("incomplete")),
+    ],
+    "one item at two indices": [
+        CREATED,
+        done(0, item("a")),
+        done(1, item("a")),
+        ev("response.completed", response=response("completed")),
+    ],
+    "another response id": [
+        CREATED,
+        done(0, item("a")),
+        ev("response.completed", response={**response("completed"), "id": "resp_2"}),
+    ],
+    "unfinished item": [
+        ev("response.created", response=response("in_progress", output=[item("x")])),
+        ev("response.completed", response=response("completed", output=[])),
+    ],
+    "finished differently": [
+        CREATED,
+        done(0, item("a", "function_call", call_id="k")),
+        ev(
+            "response.completed",
+            response=response("completed", output=[item("z", "function_call", call_id="k")]),
+        ),
+    ],
+    "error then terminal": [
+        CREATED,
+        {"type": "error", "error": {"type": "t", "code": "c", "message": "m", "param": None}},
+        ev("response.completed", response=response("completed")),
+    ],
+    "terminal without response": [CREATED, {"type": "response.completed", "sequence_number": 1}],
+    "no created": [done(0, item("a")), ev("response.completed", response=response("completed"))],
+    "over max_response_bytes": [
+        CREATED,
+        done(0, item("a" * 500)),
+        ev("response.completed", response=response("completed")),
+    ],
+}
+
+
+def collect(events: list[dict[str, Any]], limit: int | None) -> tuple[list[Any], list[Any]]:
+    from openai.lib.responses_websocket._session import _Accumulator
+
+    from oxide.lib.responses_websocket._router import _Collector
+
+    results: tuple[list[Any], list[Any]] = ([], [])
+    collectors: tuple[Any, Any] = (_Collector(limit), _Accumulator(limit))
+    for wire in events:
+        data = json.dumps(wire)
+        decoded = (
+            decode(ResponsesServerEvent, data),
+            construct_type_unchecked(value=json.loads(data), type_=SdkResponsesServerEvent),
+        )
+        for collector, event, out in zip(collectors, decoded, results, strict=True):
+            try:
+                collector.add(event, len(data))
+                outcome = "ok"
+            except Exception as exc:  # as the session's pop(): kept as the lane's error
+                collector.error = exc
+                outcome = f"{type(exc).__name__}: {exc}"
+            final = collector.final
+            out.append(
+                (
+                    outcome,
+                    None
+                    if final is None
+                    else (
+                        type(final).__name__,
+                        final.id,
+                        final.status,
+                        # Left out by the server: UNSET (oxide), absent (SDK).
+                        [i.id for i in getattr(final, "output", None) or []],
+                    ),
+                    None
+                    if collector.error is None
+                    else f"{type(collector.error).__name__}: {collector.error}",
+                )
+            )
+    return results
+
+
+@pytest.mark.parametrize("name", list(COLLECTIONS))
+def test_final_response_collection_matches_the_sdk_session(name: str) -> None:
+    limit = 700 if name == "over max_response_bytes" else None
+    ours, theirs = collect(COLLECTIONS[name], limit)
+    assert ours == theirs
+    expected_last = {
+        "omitted output": ("ParsedResponse", "resp_1", "completed", ["a", "b"]),
+        "null output, failed": ("Response", "resp_1", "failed", ["a", "b"]),
+        "replaced at an index": ("Response", "resp_1", "incomplete", ["c"]),
+        "no created": ("Response", "resp_1", "completed", []),
+    }
+    if name in expected_last:
+        assert ours[-1][1] == expected_last[name]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_thinned_collections_match_the_sdk_session(seed: int) -> None:
+    rng = random.Random(seed)
+    events = [e for e in rng.choice(list(COLLECTIONS.values())) if rng.random() > 0.25]
+    ours, theirs = collect(events, rng.choice([None, 900]))
+    assert ours == theirs

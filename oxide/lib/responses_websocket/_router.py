@@ -124,18 +124,78 @@ def _command(event: object, stream_id: str | None) -> tuple[bytes, bool]:
     return encode_event(data), is_create
 
 
+def _identity(item: Any) -> tuple[Any, Any, Any]:
+    """What names an output item across events (the SDK stream state's `_output_identity`):
+    tool calls by `call_id`, since their `id` can be left out."""
+    kind, call_id = _field(item, "type"), _field(item, "call_id")
+    if kind in ("function_call", "custom_tool_call", "shell_call", "shell_call_output"):
+        return kind, None, call_id
+    return kind, _field(item, "id"), call_id
+
+
+def _compatible(previous: Any, replacement: Any) -> bool:
+    previous_id = _field(previous, "id")
+    return previous_id == _field(replacement, "id") or (
+        previous_id is None and _field(previous, "type") in ("function_call", "custom_tool_call")
+    )
+
+
 class _Collector:
     """One lane's final response: the terminal event's `Response`, with an omitted output
     filled from the finalized items (`response.output_item.done`). Deltas are not needed: a
-    WebSocket stream need not send the SSE item/part setup events."""
+    WebSocket stream need not send the SSE item/part setup events. The consistency checks
+    (and their messages) are those of the SDK's stream state, which its session feeds the
+    same three event types."""
 
     def __init__(self, limit: int | None) -> None:
         self.limit = limit
         self.size = 0
         self.active = False  # a response.created was seen: collecting its items
-        self.items: dict[int, Any] = {}
+        self.response_id: Any = None
+        self.added: dict[int, Any] = {}  # items the created response already listed
+        self.items: dict[int, Any] = {}  # finalized items by output index
+        self.positions: dict[tuple[Any, Any, Any], int] = {}
         self.final: Response | None = None
         self.error: Exception | None = None
+
+    def _start(self, response: Any) -> None:
+        self.active = True
+        self.response_id = _field(response, "id")
+        self.added = dict(enumerate(_field(response, "output") or []))
+        self.items = {}
+        self.positions = {}
+
+    def _item_done(self, index: int, item: Any) -> None:
+        added = self.added.get(index)
+        if added is not None and (
+            _identity(added) != _identity(item) or not _compatible(added, item)
+        ):
+            raise RuntimeError("Completed output item identity changed.")
+        identity = _identity(item)
+        position = self.positions.get(identity)
+        if position is not None and position != index:
+            raise RuntimeError("Response snapshot has conflicting output identities.")
+        previous = self.items.get(index)
+        if previous is not None:
+            del self.positions[_identity(previous)]
+        # A copy: the caller may change the event it received.
+        self.items[index] = copy.deepcopy(item)
+        self.positions[identity] = index
+
+    def _check_completed(self, response: Any) -> None:
+        if _field(response, "id") != self.response_id:
+            raise RuntimeError("Lifecycle response identity changed.")
+        final_items = {_identity(item): item for item in _field(response, "output") or []}
+        for item in self.items.values():
+            final_item = final_items.get(_identity(item))
+            if final_item is not None and not _compatible(item, final_item):
+                raise RuntimeError("Completed response output identity changed.")
+        for index, item in self.added.items():
+            final_item = final_items.get(_identity(item))
+            if index not in self.items and (
+                final_item is None or not _compatible(item, final_item)
+            ):
+                raise RuntimeError("Cannot complete response with unfinished output items.")
 
     def add(self, event: ResponsesServerEvent, size: int) -> None:
         kind = _field(event, "type")
@@ -143,11 +203,9 @@ class _Collector:
             self.size = 0
             self.final = None
             self.error = None
-            self.active = True
-            self.items = {}
+            self._start(_field(event, "response"))
         if kind == "error":
             self.active = False
-            self.items = {}
             self.size = 0
             self.final = None
             self.error = ResponsesWebSocketError(event)
@@ -162,19 +220,16 @@ class _Collector:
             self.size += size
             if self.limit is not None and self.size > self.limit:
                 self.active = False
-                self.items = {}
                 self.final = None
                 raise ResponsesWebSocketBufferError(
                     "Response accumulation exceeded max_response_bytes"
                 )
         if self.active and kind == "response.output_item.done":
-            index = _field(event, "output_index")
-            item = _field(event, "item")
-            if isinstance(index, int) and item is not None:
-                # A copy: the caller may change the event it received.
-                self.items[index] = copy.deepcopy(item)
+            self._item_done(_field(event, "output_index"), _field(event, "item"))
         if terminal:
             response: Any = _field(event, "response")
+            if kind == "response.completed" and self.active:
+                self._check_completed(response)
             if self.active and _field(response, "output") is None:
                 output = [self.items[index] for index in sorted(self.items)]
                 response = response.model_copy(update={"output": output})
@@ -183,7 +238,6 @@ class _Collector:
                 response = parse_response(text_format=None, input_tools=[], response=response)
             self.final = response
             self.active = False
-            self.items = {}
             self.size = 0
 
 
