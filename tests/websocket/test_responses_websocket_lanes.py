@@ -671,6 +671,8 @@ async def test_reconnect_releases_closed_lanes_and_keeps_open_ones(scripted: Scr
                     await asyncio.sleep(0.01)
                 await asyncio.sleep(0.05)
                 assert scripted.sockets == 2
+                with pytest.raises(ValueError, match="already registered"):
+                    s.lane("keep")  # an open lane stays registered on the new socket
                 again = s.lane("gone")  # released by the reconnect
                 keep.close()  # its create's delivery was uncertain: restart the lane by hand
                 await again.send(create(turn("resp_r", "back")))
@@ -944,3 +946,37 @@ async def test_accumulator_snapshots_as_the_sdk(scripted: Scripted) -> None:
         "terminal_type": None,
         "output": (),
     }
+
+
+async def typed_events(impl: str, base_url: str) -> tuple[str, str, str]:
+    mod = module(impl)
+    if impl == "oxide":
+        from oxide.types.responses.responses_client_event import ResponseCreate
+    else:
+        from openai.types.responses.responses_client_event import ResponseCreate  # type: ignore[assignment]
+    async with async_client(impl, base_url) as client:
+        async with client.responses.connect() as connection:
+            async with mod.AsyncResponsesWebSocketSession(connection, limits=limits(mod)) as s:
+                lane = s.lane("typed")
+                with pytest.raises(ValueError) as info:
+                    await lane.send(
+                        ResponseCreate(type="response.create", model=MODEL, stream_id="x")
+                    )
+                await lane.send(ResponseCreate(type="response.create", model=MODEL, input="typed"))
+                final = await lane.get_final_response()
+                return str(info.value), final.output_text.split(".")[0], type(final).__name__
+
+
+@pytest.mark.asyncio
+async def test_typed_client_events_as_the_sdk(mock_openai: MockOpenAI) -> None:
+    ours = await typed_events("oxide", mock_openai.base_url)
+    assert ours == await typed_events("sdk", mock_openai.base_url)
+    assert ours == (
+        "The command stream_id does not match its lane",
+        'You said: "typed"',
+        "ParsedResponse",
+    )
+    sent = [f for f in list(mock_openai.ws_connections)[0].received if isinstance(f, dict)]
+    assert sent == [
+        {"type": "response.create", "input": "typed", "model": MODEL, "stream_id": "typed"}
+    ]

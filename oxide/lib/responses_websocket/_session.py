@@ -14,7 +14,8 @@ pinned socket (`_send_now`), never into the reconnect queue, as the SDK's.
 
 Errors differ from the SDK's only where the transport does: a connection that fails raises
 oxide's `WebSocketConnectionClosedError` on every lane (the SDK: `websockets`'
-`ConnectionClosedError`).
+`ConnectionClosedError`), and so does a 1001 close that is not reconnected (the SDK's
+transport counts 1001 as normal and its lanes get `EOFError`; see `_connection.py`).
 """
 
 from __future__ import annotations
