@@ -13,6 +13,7 @@ import asyncio
 import dataclasses
 import json
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any
@@ -120,9 +121,9 @@ class Scripted:
         self.sockets = 0
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        self.sockets += 1  # before the 101: a client may act on the new socket at once
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self.sockets += 1
         async for msg in ws:
             if msg.type is not web.WSMsgType.TEXT:
                 continue
@@ -469,7 +470,16 @@ async def overflow(impl: str, base_url: str, isolate: bool) -> dict[str, Any]:
             async with session as s:
                 slow, healthy = s.lane("slow"), s.lane("healthy")
                 await slow.send(create(burst(6)))
-                await asyncio.sleep(0.2)  # the burst is read (and overflows) before any recv
+                # No read on the slow lane until the burst has been routed, whatever the timing:
+                # the server answers frames in order, and the reader routes in order.
+                if isolate:
+                    await healthy.send(create(turn("resp_h", "fine")))
+                    got["healthy"] = (await asyncio.wait_for(healthy.get_final_response(), 5)).id
+                else:
+                    # The overflow ends the session: a lane with nothing queued raises at once.
+                    with pytest.raises(mod.ResponsesWebSocketBufferError) as info:
+                        await asyncio.wait_for(healthy.recv(), 5)
+                    got["healthy"] = str(info.value)
                 with pytest.raises(mod.ResponsesWebSocketBufferError) as info:
                     # Without isolation what was queued before the overflow is still read.
                     for _ in range(10):
@@ -477,13 +487,6 @@ async def overflow(impl: str, base_url: str, isolate: bool) -> dict[str, Any]:
                 got["slow"] = str(info.value)
                 with pytest.raises(mod.ResponsesWebSocketBufferError):
                     await asyncio.wait_for(slow.get_final_response(), 5)
-                if isolate:
-                    await healthy.send(create(turn("resp_h", "fine")))
-                    got["healthy"] = (await asyncio.wait_for(healthy.get_final_response(), 5)).id
-                else:
-                    with pytest.raises(mod.ResponsesWebSocketBufferError) as info:
-                        await asyncio.wait_for(healthy.recv(), 5)
-                    got["healthy"] = str(info.value)
     return got
 
 
@@ -665,15 +668,16 @@ async def test_reconnect_releases_closed_lanes_and_keeps_open_ones(scripted: Scr
                 keep, gone = s.lane("keep"), s.lane("gone")
                 gone.close()
                 await keep.send(create([{"close": 1011}]))  # a recoverable close, reconnected
-                for _ in range(200):
-                    if scripted.sockets == 2 and not connection._is_reconnecting:
+                again = None
+                for _ in range(500):  # the closed lane is released when the reader reaches
+                    try:  # the reconnect, not before
+                        again = s.lane("gone")
                         break
-                    await asyncio.sleep(0.01)
-                await asyncio.sleep(0.05)
-                assert scripted.sockets == 2
+                    except ValueError:
+                        await asyncio.sleep(0.01)
+                assert again is not None and scripted.sockets == 2
                 with pytest.raises(ValueError, match="already registered"):
                     s.lane("keep")  # an open lane stays registered on the new socket
-                again = s.lane("gone")  # released by the reconnect
                 keep.close()  # its create's delivery was uncertain: restart the lane by hand
                 await again.send(create(turn("resp_r", "back")))
                 assert (await again.get_final_response()).id == "resp_r"
@@ -742,13 +746,14 @@ def sync_failures(impl: str, base_url: str) -> dict[str, Any]:
             ) as s:
                 slow, ok = s.lane("slow"), s.lane("ok")
                 slow.send(create(burst(6)))
+                # Routed in order: once this turn is final, the burst has overflowed its lane.
+                ok.send(create(turn("resp_ok", "fine", terminal="response.incomplete")))
+                final = ok.get_final_response(timeout=5)
+                got["ok"] = (final.status, out_ids(final))
                 with pytest.raises(mod.ResponsesWebSocketBufferError) as info:
                     for _ in range(10):
                         slow.recv(timeout=5)
                 got["slow"] = str(info.value)
-                ok.send(create(turn("resp_ok", "fine", terminal="response.incomplete")))
-                final = ok.get_final_response(timeout=5)
-                got["ok"] = (final.status, out_ids(final))
                 ok.send(create([{"close": 1011}]))
                 with pytest.raises(Exception) as failure:
                     s.default.recv(timeout=5)
@@ -980,3 +985,72 @@ async def test_typed_client_events_as_the_sdk(mock_openai: MockOpenAI) -> None:
     assert sent == [
         {"type": "response.create", "input": "typed", "model": MODEL, "stream_id": "typed"}
     ]
+
+
+def sync_close(impl: str, base_url: str) -> dict[str, Any]:
+    mod = module(impl)
+    got: dict[str, Any] = {}
+    with sync_client(impl, base_url) as client:
+        connection = client.responses.connect().enter()
+        s = mod.ResponsesWebSocketSession(connection, limits=limits(mod))
+        with pytest.raises(RuntimeError, match="Enter the WebSocket session"):
+            s.default.recv(timeout=0)
+        with s:
+            lane = s.lane("a")
+            blocked: list[str] = []
+
+            def wait() -> None:
+                try:
+                    lane.recv(timeout=10)
+                except Exception as exc:
+                    blocked.append(type(exc).__name__)
+
+            waiter = threading.Thread(target=wait)
+            waiter.start()
+            lane.close()  # wakes the waiting thread: the lane is detached
+            waiter.join(5)
+            got["detached"] = list(blocked)
+            b = s.lane("b")
+            waiter = threading.Thread(target=lambda: blocked.append(_recv_error(b)))
+            waiter.start()
+        waiter.join(5)  # closing the session wakes it too
+        got["closed"] = blocked[1:]
+        # The connection is closed (the error is each transport's own).
+        with pytest.raises(WebSocketConnectionClosedError if impl == "oxide" else Exception):
+            connection.send({"type": "response.create"})
+        s.close()  # idempotent
+    return got
+
+
+def _recv_error(lane: Any) -> str:
+    try:
+        lane.recv(timeout=10)
+    except Exception as exc:
+        return type(exc).__name__
+    return "no error"
+
+
+def test_sync_closing_wakes_waiters_and_closes_the_connection(scripted_thread: Scripted) -> None:
+    ours = sync_close("oxide", scripted_thread.base_url)
+    assert ours == sync_close("sdk", scripted_thread.base_url)
+    assert ours == {"detached": ["EOFError"], "closed": ["EOFError"]}
+
+
+def test_sync_reconnect_releases_closed_lanes(scripted_thread: Scripted) -> None:
+    with oxide.OpenAI(api_key="sk-test", base_url=scripted_thread.base_url) as client:
+        manager = client.responses.connect(on_reconnecting=lambda e: None, initial_delay=0.01)
+        with manager as connection:
+            with rws.ResponsesWebSocketSession(connection, limits=limits(rws)) as s:
+                keep, gone = s.lane("keep"), s.lane("gone")
+                gone.close()
+                keep.send(create([{"close": 1011}]))
+                again = None
+                deadline = time.monotonic() + 5
+                while again is None and time.monotonic() < deadline:
+                    try:  # released once the reader reaches the reconnect
+                        again = s.lane("gone")
+                    except ValueError:
+                        time.sleep(0.01)
+                assert again is not None and scripted_thread.sockets == 2
+                again.send(create(turn("resp_s", "sync back")))
+                assert again.get_final_response(timeout=5).output_text == "sync back"
