@@ -36,6 +36,10 @@ EXPECTED = {
     "responses_streaming.py": ["response.output_text.delta", "parsed: MathResponse"],
     "responses_structured_outputs.py": ["output_parsed: MathResponse", "tool: GetWeather"],
     "responses_websocket.py": ["turns: 2", "sunny"],
+    "responses_websocket_lanes.py": [
+        'joke completed You said: "A joke"',
+        'poem completed You said: "A poem"',
+    ],
     "speech_to_text.py": ["transcription: str"],
     "streaming.py": ["got response data: {"],
     "text_to_speech.py": ["speech bytes: True"],
