@@ -1,12 +1,16 @@
 """Responses WebSocket lanes: two conversations at once on one socket, each collected as
-its final response (oxide.lib.responses_websocket, the official openai.lib.responses_websocket;
-also importable as oxide.compat.lib.responses_websocket)."""
+its final response (the official openai.lib.responses_websocket, through oxide.compat; the
+module itself is oxide.lib.responses_websocket)."""
 
 import threading
 
-from oxide import OpenAI
-from oxide.lib.responses_websocket import ResponsesWebSocketLimits, ResponsesWebSocketSession
-from oxide.types.responses import Response
+from oxide.compat.lib.responses_websocket import (
+    ResponsesWebSocketLimits,
+    ResponsesWebSocketSession,
+)
+from oxide.compat.types.responses import Response
+
+from oxide.compat import OpenAI
 
 # Application budgets for what the session may buffer, not server limits.
 limits = ResponsesWebSocketLimits(
