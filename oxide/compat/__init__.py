@@ -19,7 +19,7 @@ aiohttp-native with no httpx:
 * `DataResidency`, `file_from_path`, `ReconnectingEvent` / `ReconnectingOverrides`: as in the
   official SDK.
 * `BedrockOpenAI` / `AsyncBedrockOpenAI` (`oxide.lib.bedrock`): as in the official SDK; AWS SigV4
-  needs the optional botocore (`pip install 'oxide[bedrock]'`), bearer tokens do not.
+  needs the optional botocore (`pip install 'oxide-openai[bedrock]'`), bearer tokens do not.
 * `lib.responses_websocket` (routed `stream_id` lanes on `client.responses.connect()`): the
   official SDK 3.63's module, on oxide's connection; a failed socket raises oxide's
   `WebSocketConnectionClosedError` where the SDK raises the `websockets` one.

@@ -10,7 +10,7 @@ for the `bedrock` service), errors and `with_options` / `copy` rules as the SDK.
   header, precomputed into the client's static headers like any other client's (a token
   provider is called once per call, in `_request`, as Azure's is);
 * AWS SigV4 (static keys, a profile, a credentials provider or botocore's default chain), with
-  botocore as an optional dependency (`pip install 'oxide[bedrock]'`, or `pip install botocore`):
+  botocore as an optional dependency (`pip install 'oxide-openai[bedrock]'`, or `pip install botocore`):
   each attempt is signed over the bytes it sends. The client's session holder is wrapped so the
   engine's `session._request(...)` of a SigV4 client goes through `_SigningSession`, which builds
   the final URL (query included, strictly percent-encoded), buffers the body (JSON bytes, or a
@@ -86,7 +86,7 @@ _CREDENTIALS_FAILED = (
 )
 _NEEDS_BOTOCORE = (
     "Bedrock AWS authentication requires optional AWS dependencies. Install them with "
-    "`pip install 'oxide[bedrock]'` (or `pip install botocore`) and try again."
+    "`pip install 'oxide-openai[bedrock]'` (or `pip install botocore`) and try again."
 )
 _CUSTOM_AUTHORIZATION = (
     "Bedrock provider authentication cannot be combined with a custom `Authorization` header."

@@ -748,7 +748,7 @@ def test_oxide_works_without_botocore(
     assert lines[0] == "to m"
     needs = (
         "Bedrock AWS authentication requires optional AWS dependencies. Install them with "
-        "`pip install 'oxide[bedrock]'` (or `pip install botocore`) and try again."
+        "`pip install 'oxide-openai[bedrock]'` (or `pip install botocore`) and try again."
     )
     assert lines[1:] == [needs, needs]
     assert [s["headers"]["Authorization"] for s in server.take()] == ["Bearer k"]
