@@ -60,6 +60,13 @@ def _custom_headers_from_env(default_headers: Mapping[str, str] | None) -> Mappi
     return {**parsed, **(default_headers or {})}
 
 
+def _with_trailing_slash(url: str) -> str:
+    """The base URL with its path ending in `/` (as the SDK's `_enforce_trailing_slash`): before
+    a query, not after it, so `...?x=1` keeps `x=1` (a WebSocket handshake sends it as is)."""
+    head, sep, query = url.partition("?")
+    return head.rstrip("/") + "/" + sep + query
+
+
 class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
     """Async client with the constructor, env vars and resources of `openai.AsyncOpenAI`.
 
@@ -131,7 +138,7 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
             base_url = resolve_data_residency(data_residency, base_url, websocket_base_url)
         if isinstance(base_url, NotGiven) or base_url is None:
             base_url = os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
-        self._base_url = str(base_url).rstrip("/") + "/"
+        self._base_url = _with_trailing_slash(str(base_url))
         if max_retries is None:
             raise TypeError(
                 "max_retries cannot be None. If you want to disable retries, pass `0`; if you want "
@@ -166,7 +173,7 @@ class AsyncOpenAI(BaseAsyncClient, AsyncClientResources):
 
     @base_url.setter
     def base_url(self, url: str) -> None:
-        self._base_url = str(url).rstrip("/") + "/"
+        self._base_url = _with_trailing_slash(str(url))
         self._url_cache = {}
 
     @property

@@ -320,3 +320,28 @@ def test_client_headers_and_default_query_as_the_sdk() -> None:
         assert ours.headers[name] == theirs.headers[name], name
     assert ours.headers["X-Other"] == "call"
     assert "OpenAI-Project" not in omitted.headers
+
+
+def test_base_url_query_beats_default_query_as_in_the_sdk() -> None:
+    """A key both in the base URL's query and in `default_query`: the URL's value is sent (the
+    SDK merges the URL's params over the defaults); `extra_query` still wins over both."""
+    import openai
+
+    options: dict[str, Any] = {"api_key": KEY, "default_query": {"dq": "default", "d2": "2"}}
+    with live_server_in_thread() as server:
+        base = server.url + "?dq=url&b=1"
+        official = openai.OpenAI(base_url=base, **options)
+        with official.live.connect():
+            pass
+        with official.live.connect(extra_query={"b": "call"}):
+            pass
+        official.close()
+        with oxide.OpenAI(base_url=base, **options) as client:
+            with client.live.connect():
+                pass
+            with client.live.connect(extra_query={"b": "call"}):
+                pass
+        theirs, theirs_extra, ours, ours_extra = server.connections
+    assert dict(theirs.query) == {"dq": "url", "d2": "2", "b": "1"}
+    assert sorted(ours.query) == sorted(theirs.query)
+    assert sorted(ours_extra.query) == sorted(theirs_extra.query)

@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, overload
+from urllib.parse import parse_qsl
 
 import aiohttp
 import orjson
@@ -702,8 +703,15 @@ class AsyncConnectionManager(_Handlers, Generic[_AsyncConnT]):
 
     def _full_query(self, extra_query: Mapping[str, object]) -> dict[str, object]:
         """The client's `default_query` first, as the SDK (`_websocket_query_params`): the
-        connection's own parameters and the caller's `extra_query` replace a default."""
-        return {**self._client._custom_query, **self._query(), **extra_query}
+        WebSocket URL's own query, the connection's parameters and the caller's `extra_query`
+        replace a default (a key of the URL's query is left to `websocket_url`)."""
+        client = self._client
+        defaults = client._custom_query
+        if defaults:
+            base = client.websocket_base_url or client.base_url
+            in_url = {k for k, _ in parse_qsl(base.partition("?")[2], keep_blank_values=True)}
+            defaults = {k: v for k, v in defaults.items() if k not in in_url}
+        return {**defaults, **self._query(), **extra_query}
 
     async def _url_and_auth(self, query: dict[str, object]) -> tuple[Any, dict[str, str]]:
         client = self._client
