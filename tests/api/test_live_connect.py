@@ -345,3 +345,21 @@ def test_base_url_query_beats_default_query_as_in_the_sdk() -> None:
     assert dict(theirs.query) == {"dq": "url", "d2": "2", "b": "1"}
     assert sorted(ours.query) == sorted(theirs.query)
     assert sorted(ours_extra.query) == sorted(theirs_extra.query)
+
+
+def test_extra_query_sequences_and_none_as_in_the_sdk() -> None:
+    """A list in `extra_query` repeats its key and None is sent empty, as the SDK's handshake."""
+    import openai
+
+    query = {"tags": ["a", "b"], "empty": None, "flag": True}
+    with live_server_in_thread() as server:
+        official = openai.OpenAI(base_url=server.url, api_key=KEY)
+        with official.live.connect(extra_query=query):
+            pass
+        official.close()
+        with oxide.OpenAI(base_url=server.url, api_key=KEY) as client:
+            with client.live.connect(extra_query=query):
+                pass
+        theirs, ours = server.connections
+    assert ("tags", "a") in theirs.query and ("tags", "b") in theirs.query
+    assert sorted(ours.query) == sorted(theirs.query)

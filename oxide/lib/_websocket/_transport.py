@@ -65,13 +65,19 @@ def websocket_url(
         base = URL(base_url)
         base = base.with_scheme("ws" if base.scheme == "http" else "wss")
     url = base.with_path(base.path.rstrip("/") + "/" + path.lstrip("/"))
-    params: dict[str, str] = dict(base.query)
+    params: dict[str, str | list[str]] = dict(base.query)
     for key, value in query.items():
-        params[key] = _query_value(value)
+        # As the SDK's WebSocket query: a sequence repeats its key, None is an empty value.
+        if isinstance(value, (list, tuple)):
+            params[key] = [_query_value(item) for item in value]
+        else:
+            params[key] = _query_value(value)
     return url.with_query(params) if params else url
 
 
 def _query_value(value: object) -> str:
+    if value is None:
+        return ""
     if value is True or value is False:
         return "true" if value else "false"
     return str(value)
