@@ -32,6 +32,7 @@ MODULES = [
     "oxide._speedups._sse_c",
     "oxide._speedups._tool_calls_c",
     "oxide._speedups._finite_c",
+    "oxide._speedups._http1_c",
 ]
 FAILED_MARKER = Path("oxide", "_speedups", "_build_failed.txt")
 # Optimised, without debug info (it tripled the size of the shared objects).

@@ -26,6 +26,10 @@ __all__ = (
     "AssembledToolCall",
     "IMPLEMENTATION",
     "NO_EXTENSIONS",
+    "ResponseFramingError",
+    "ResponseParser",
+    "ResponseParserC",
+    "ResponseParserPy",
     "SSEDecoder",
     "SSEDecoderC",
     "SSEDecoderPy",
@@ -85,6 +89,12 @@ if TYPE_CHECKING:
     from ._finite_py import check_finite as check_finite_py
 
     check_finite_c: Callable[[Any], None] | None
+
+    from ._http1_common import ResponseFramingError as ResponseFramingError
+    from ._http1_py import ResponseParser as ResponseParser
+    from ._http1_py import ResponseParser as ResponseParserPy
+
+    ResponseParserC: type[ResponseParser] | None
 else:
     _sse_py, _sse_c = _select("sse")
     _sse = _sse_c or _sse_py
@@ -105,6 +115,12 @@ else:
     check_finite = (_finite_c or _finite_py).check_finite
     check_finite_py = _finite_py.check_finite
     check_finite_c = _finite_c and _finite_c.check_finite
+
+    _http1_py, _http1_c = _select("http1")
+    ResponseParser = (_http1_c or _http1_py).ResponseParser
+    ResponseFramingError = _http1_py.ResponseFramingError  # one class, shared by both twins
+    ResponseParserPy = _http1_py.ResponseParser
+    ResponseParserC = _http1_c and _http1_c.ResponseParser
 
 IMPLEMENTATION: Literal["c", "py"] = "py" if NO_EXTENSIONS or _missing else "c"
 
