@@ -1061,3 +1061,13 @@ def test_twins_have_the_same_public_surface() -> None:
         assert list(c_sig.parameters) == list(py_sig.parameters), method
         defaults = [p.default for p in c_sig.parameters.values()]
         assert defaults == [p.default for p in py_sig.parameters.values()], method
+
+
+@pytest.mark.c_extension
+def test_attributes_are_read_only_on_the_compiled_twin() -> None:
+    c = speedups.ResponseParserC
+    assert c is not None
+    parser = c()
+    for name in ATTRS:
+        with pytest.raises(AttributeError):
+            setattr(parser, name, getattr(parser, name))
