@@ -53,6 +53,8 @@ _STATUS = re.compile(r"HTTP/1\.([01]) ([1-9][0-9][0-9])(?: ([\t\x20-\x7e\x80-\xf
 _FIELD = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([\t\x20-\x7e\x80-\xff]*)").fullmatch
 _CHUNK = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[\t\x20-\x7e\x80-\xff]*)?").fullmatch
 _OWS = " \t"
+# Name lengths of Content-Length, Transfer-Encoding, Connection, Content-Encoding.
+_SPECIAL_SIZES = frozenset((14, 17, 10, 16))
 
 # Parser states (the order matters: everything from _DONE on takes no more message bytes).
 _HEAD = 0  # status line and headers (1xx heads included)
@@ -302,11 +304,24 @@ class ResponseParser:
             end = data.find(b"\r\n\r\n", pos)
             if end >= 0 and self._used + end + 4 - pos <= MAX_HEAD:
                 self._used += end + 4 - pos
-                head_line = self._head_line
-                for text in data[pos:end].decode("latin-1").split("\r\n"):
-                    if "\n" in text:
-                        raise self._fail("bare LF line ending in the response head (CRLF required)")
-                    head_line(text)
+                text = data[pos:end].decode("latin-1")
+                lines = text.split("\r\n")
+                if "\n" in text:  # find the first error in line order
+                    for line in lines:
+                        if "\n" in line:
+                            raise self._fail(
+                                "bare LF line ending in the response head (CRLF required)"
+                            )
+                        self._head_line(line)
+                else:
+                    self._head_line(lines[0])
+                    append = self._fields.append
+                    for i in range(1, len(lines)):
+                        m = _FIELD(lines[i])
+                        if m is None:
+                            raise self._fail(field_error(lines[i]))
+                        name, value = m.groups()
+                        append((name, value.strip(_OWS)))
                 self._end_head()
                 return end + 4
         line, pos = self._line(data, pos, MAX_HEAD, "response head")
@@ -353,6 +368,8 @@ class ResponseParser:
         encodings: list[str] = []
         for name, value in fields:
             size = len(name)
+            if size not in _SPECIAL_SIZES:
+                continue
             if size == 14:
                 if name.lower() == "content-length":
                     lengths.append(value)
