@@ -307,12 +307,12 @@ class ResponseParser:
                 text = data[pos:end].decode("latin-1")
                 lines = text.split("\r\n")
                 if "\n" in text:  # find the first error in line order
-                    for line in lines:
-                        if "\n" in line:
+                    for piece in lines:
+                        if "\n" in piece:
                             raise self._fail(
                                 "bare LF line ending in the response head (CRLF required)"
                             )
-                        self._head_line(line)
+                        self._head_line(piece)
                 else:
                     self._head_line(lines[0])
                     append = self._fields.append
@@ -324,11 +324,11 @@ class ResponseParser:
                         append((name, value.strip(_OWS)))
                 self._end_head()
                 return end + 4
-        line, pos = self._line(data, pos, MAX_HEAD, "response head")
-        if line is not None:
-            text = line.decode("latin-1")
-            if text or self._expect_status:
-                self._head_line(text)
+        raw, pos = self._line(data, pos, MAX_HEAD, "response head")
+        if raw is not None:
+            line = raw.decode("latin-1")
+            if line or self._expect_status:
+                self._head_line(line)
             else:
                 self._end_head()
         return pos
