@@ -225,7 +225,7 @@ class BaseAsyncClient:
             if timeout is self._timeout:
                 self._aio_timeout = (timeout, aio_timeout)
         url = self._url(path)
-        session = self._holder.get()
+        send = self._holder.sender()
         request = Request(method, str(url), headers)
         max_retries = self.max_retries
         if options.max_retries is not None:
@@ -254,7 +254,7 @@ class BaseAsyncClient:
                 data = factory()
             try:
                 if deadline is None:
-                    resp = await session._request(
+                    resp = await send(
                         method, url, data=data, headers=headers, params=query, timeout=aio_timeout
                     )
                     status = resp.status
@@ -264,7 +264,7 @@ class BaseAsyncClient:
                         raw_body = await resp.read()
                 else:
                     async with time_limit(max(deadline - clock.monotonic(), 0.0)):
-                        resp = await session._request(
+                        resp = await send(
                             method,
                             url,
                             data=data,
@@ -369,7 +369,7 @@ class BaseAsyncClient:
 
     async def _open_stream(
         self,
-        resp: aiohttp.ClientResponse,
+        resp: Any,  # aiohttp.ClientResponse or the fast lane's FastResponse
         request: Request,
         item_type: Any,
         expect_usage: bool = False,

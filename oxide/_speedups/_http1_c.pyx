@@ -62,10 +62,13 @@ cdef enum:
 cdef enum:
     _KEEP_CAPACITY = 65536
 
-# Character classes (RFC 9110 tchar; field-value / reason-phrase / chunk-ext bytes: HTAB, SP,
-# VCHAR, obs-text) and hex digit values (+1; 0 is "not a hex digit").
+# Character classes (RFC 9110 tchar; chunk-ext bytes: HTAB, SP, VCHAR, obs-text; field-value
+# bytes as llhttp takes them: all but NUL and CR; reason-phrase bytes: all but CR) and hex digit
+# values (+1; 0 is "not a hex digit").
 cdef uchar _TCHAR[256]
 cdef uchar _VCHAR[256]
+cdef uchar _VALUE[256]
+cdef uchar _REASON[256]
 cdef uchar _HEX[256]
 
 
@@ -76,6 +79,8 @@ cdef void _init_tables() noexcept:
     for c in range(256):
         _TCHAR[c] = 0
         _VCHAR[c] = c == 9 or (0x20 <= c <= 0x7E) or c >= 0x80
+        _VALUE[c] = c != 0 and c != 13
+        _REASON[c] = c != 13
         _HEX[c] = 0
     for c in range(PyBytes_GET_SIZE(tchars)):
         _TCHAR[<uchar>t[c]] = 1
@@ -182,7 +187,7 @@ cdef inline bint _valid_field(const uchar* s, Py_ssize_t n, Py_ssize_t* colon) n
     colon[0] = i
     i += 1
     while i < n:
-        if not _VCHAR[s[i]]:
+        if not _VALUE[s[i]]:
             return False
         i += 1
     return True
@@ -334,7 +339,7 @@ cdef class ResponseParser:
                 if self._buf.len:
                     _clear(&self._buf)
             elif state == _CHUNK_CRLF:
-                if self._crlf == 0:
+                if self._crlf == 0 and p[pos] != 10:  # a bare LF is taken too
                     if p[pos] != 13:
                         raise self._fail("missing CRLF after chunk data")
                     pos += 1
@@ -347,7 +352,9 @@ cdef class ResponseParser:
                 self._state = _CHUNK_SIZE
                 self._used = 0
             elif state == _TRAILERS:
-                if not self._line(p, n, &pos, &line, &line_len, _MAX_HEAD, "trailer section"):
+                if not self._line(
+                    p, n, &pos, &line, &line_len, _MAX_HEAD, "trailer section", True
+                ):
                     break
                 if line_len == 0:
                     self._finish()
@@ -440,11 +447,13 @@ cdef class ResponseParser:
         Py_ssize_t* line_len,
         Py_ssize_t limit,
         str what,
+        bint bare_lf=False,
     ) except -1:
-        """The next complete line (CRLF removed) into ``line``/``line_len``, ``pos`` moved past
-        it; False with the rest buffered when there is none. The line points into ``p`` or into
-        ``self._buf`` (the caller clears the latter once done with it). The current section
-        (``self._used`` bytes so far) may not grow past ``limit`` bytes."""
+        """The next complete line (CRLF, or a bare LF if ``bare_lf``, removed) into
+        ``line``/``line_len``, ``pos`` moved past it; False with the rest buffered when there is
+        none. The line points into ``p`` or into ``self._buf`` (the caller clears the latter once
+        done with it). The current section (``self._used`` bytes so far) may not grow past
+        ``limit`` bytes."""
         cdef Py_ssize_t start = pos[0]
         cdef const uchar* lf = <const uchar*>memchr(p + start, 10, <size_t>(n - start))
         cdef Py_ssize_t end, used
@@ -462,15 +471,21 @@ cdef class ResponseParser:
         pos[0] = end + 1
         if self._buf.len:
             _append(&self._buf, p + start, end - start)
-            if self._buf.ptr[self._buf.len - 1] != 13:
-                raise self._fail(f"bare LF line ending in the {what} (CRLF required)")
             line[0] = self._buf.ptr
-            line_len[0] = self._buf.len - 1
-        else:
-            if end == start or p[end - 1] != 13:
+            if self._buf.ptr[self._buf.len - 1] == 13:
+                line_len[0] = self._buf.len - 1
+            elif bare_lf:
+                line_len[0] = self._buf.len
+            else:
                 raise self._fail(f"bare LF line ending in the {what} (CRLF required)")
+        else:
             line[0] = p + start
-            line_len[0] = end - 1 - start
+            if end > start and p[end - 1] == 13:
+                line_len[0] = end - 1 - start
+            elif bare_lf:
+                line_len[0] = end - start
+            else:
+                raise self._fail(f"bare LF line ending in the {what} (CRLF required)")
         return True
 
     cdef Py_ssize_t _head(self, const uchar* p, Py_ssize_t n, Py_ssize_t pos) except -1:
@@ -478,7 +493,7 @@ cdef class ResponseParser:
         cdef const uchar* line
         cdef Py_ssize_t line_len
         while self._state == _HEAD and pos < n:
-            if not self._line(p, n, &pos, &line, &line_len, _MAX_HEAD, "response head"):
+            if not self._line(p, n, &pos, &line, &line_len, _MAX_HEAD, "response head", True):
                 break
             if self._expect_status:
                 self._status_line(line, line_len)
@@ -505,11 +520,9 @@ cdef class ResponseParser:
         ):
             raise self._fail(status_line_error(_latin1(s, n)))
         for i in range(13, n):
-            if not _VCHAR[s[i]]:
+            if not _REASON[s[i]]:
                 raise self._fail(status_line_error(_latin1(s, n)))
         code = (s[9] - 48) * 100 + (s[10] - 48) * 10 + (s[11] - 48)
-        if code == 101:
-            raise self._fail("unexpected 101 Switching Protocols")
         self._status = code
         self._minor = s[7] - 48
         self._reason = _latin1(s + 13, n - 13) if n > 13 else ""
@@ -562,8 +575,16 @@ cdef class ResponseParser:
         """The empty line after a head: skip a 1xx head, or settle the framing."""
         self._expect_status = True
         cdef int status = self._status
-        if status < 200:  # 1xx (101 was refused at its status line): the final head follows
-            self._new_head()
+        if status < 200:
+            if status == 101:  # final, no body; the connection now speaks another protocol
+                self.status = status
+                self.reason = self._reason
+                self.version_minor = self._minor
+                self.headers = self._fields
+                self.head_done = True
+                self.keep_alive = False
+                self._finish()
+            self._new_head()  # 1xx: the final head follows
             return 0
         cdef list lengths = self._lengths
         cdef list codings = self._codings

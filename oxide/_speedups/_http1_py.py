@@ -6,16 +6,19 @@ of RFC 9112 an API client needs, as strict as llhttp's strict mode where they ov
 
 * Bytes go in as they come off the socket, split anywhere. ``feed()`` returns the body bytes they
   frame (chunked framing removed; content codings are *not* removed).
-* Every line ends in CRLF; a bare LF is an error. Lines are validated as soon as their LF arrives
-  (so garbage fails fast, before the head is complete); only an unfinished line is buffered.
+* Head and trailer lines end in CRLF or a bare LF (RFC 9112 §2.2 lets a recipient accept it;
+  llhttp, the parser of aiohttp's path, does), and so may chunk data; a chunk-size line needs its
+  CRLF. Lines are validated as soon as their LF arrives (so garbage fails fast, before the head
+  is complete); only an unfinished line is buffered.
 * Status line: ``HTTP/1.1`` or ``HTTP/1.0``, one SP, three digits (100-999), then nothing or one
-  SP and a reason phrase (HTAB, SP, VCHAR, obs-text; kept as sent).
-* Field lines: a token name, a colon right after it, a value of HTAB / SP / VCHAR / obs-text with
-  the surrounding SP/HTAB stripped. A line starting with SP/HTAB (obs-fold) is an error.
+  SP and a reason phrase (any bytes but CR, as llhttp; kept as sent).
+* Field lines: a token name, a colon right after it, a value of any bytes but NUL and CR (as
+  llhttp) with the surrounding SP/HTAB stripped. A line starting with SP/HTAB (obs-fold) is an error.
 * The status line plus headers may not exceed ``MAX_HEAD`` bytes; 1xx heads count too (the
   budget is per response, from ``start()``). A chunk-size line may not exceed
   ``MAX_CHUNK_LINE`` bytes, the trailer section ``MAX_HEAD`` bytes.
-* 1xx heads other than 101 are parsed and discarded; 101 is an error.
+* 1xx heads other than 101 are parsed and discarded. A 101 head is final: no body, keep_alive
+  False (what follows belongs to another protocol and goes to ``trailing``).
 * Framing, in this order of checks: Transfer-Encoding together with Content-Length is an error;
   Transfer-Encoding's last coding (the codings of all its fields, comma lists, empty elements
   ignored) must be ``chunked``; every Content-Length element must be ASCII digits, at most
@@ -49,8 +52,10 @@ from ._http1_common import (
 __all__ = ("ResponseFramingError", "ResponseParser")
 
 # Matched against latin-1 decoded lines (one character per byte), so the classes are byte classes.
-_STATUS = re.compile(r"HTTP/1\.([01]) ([1-9][0-9][0-9])(?: ([\t\x20-\x7e\x80-\xff]*))?").fullmatch
-_FIELD = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([\t\x20-\x7e\x80-\xff]*)").fullmatch
+# Field values and reason phrases take what llhttp (aiohttp's parser) takes: any byte but CR (and
+# NUL in a value); servers do send control characters there, and oxide reads few of the fields.
+_STATUS = re.compile(r"HTTP/1\.([01]) ([1-9][0-9][0-9])(?: ([^\r]*))?").fullmatch
+_FIELD = re.compile(r"([!#$%&'*+\-.^_`|~0-9A-Za-z]+):([^\x00\r]*)").fullmatch
 _CHUNK = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[\t\x20-\x7e\x80-\xff]*)?").fullmatch
 _OWS = " \t"
 # Name lengths of Content-Length, Transfer-Encoding, Connection, Content-Encoding.
@@ -195,7 +200,7 @@ class ResponseParser:
                     break
                 self._chunk_size(line)
             elif state == _CHUNK_CRLF:
-                if self._crlf == 0:
+                if self._crlf == 0 and data[pos] != 10:  # a bare LF is taken too
                     if data[pos] != 13:
                         raise self._fail("missing CRLF after chunk data")
                     pos += 1
@@ -208,7 +213,7 @@ class ResponseParser:
                 self._state = _CHUNK_SIZE
                 self._used = 0
             elif state == _TRAILERS:
-                line, pos = self._line(data, pos, MAX_HEAD, "trailer section")
+                line, pos = self._line(data, pos, MAX_HEAD, "trailer section", True)
                 if line is None:
                     break
                 if not line:
@@ -268,10 +273,12 @@ class ResponseParser:
         self._state = _DONE
         self.done = True
 
-    def _line(self, data: bytes, pos: int, limit: int, what: str) -> tuple[bytes | None, int]:
-        """The next complete line from ``data[pos:]`` (CRLF removed) and the position after it,
-        or ``(None, len(data))`` with the rest buffered. The current section (``self._used``
-        bytes so far) may not grow past ``limit`` bytes."""
+    def _line(
+        self, data: bytes, pos: int, limit: int, what: str, bare_lf: bool = False
+    ) -> tuple[bytes | None, int]:
+        """The next complete line from ``data[pos:]`` (CRLF, or a bare LF if ``bare_lf``,
+        removed) and the position after it, or ``(None, len(data))`` with the rest buffered. The
+        current section (``self._used`` bytes so far) may not grow past ``limit`` bytes."""
         buf = self._buf
         lf = data.find(10, pos)
         if lf < 0:
@@ -285,15 +292,18 @@ class ResponseParser:
         self._used = used
         if buf:
             buf += data[pos:lf]
-            if buf[-1] != 13:
+            if buf[-1] == 13:
+                del buf[-1]
+            elif not bare_lf:
                 raise self._fail(f"bare LF line ending in the {what} (CRLF required)")
-            del buf[-1]
             line = bytes(buf)
             buf.clear()
-        else:
-            if lf == pos or data[lf - 1] != 13:
-                raise self._fail(f"bare LF line ending in the {what} (CRLF required)")
+        elif lf > pos and data[lf - 1] == 13:
             line = data[pos : lf - 1]
+        elif bare_lf:
+            line = data[pos:lf]
+        else:
+            raise self._fail(f"bare LF line ending in the {what} (CRLF required)")
         return line, lf + 1
 
     def _head(self, data: bytes, pos: int) -> int:
@@ -301,19 +311,13 @@ class ResponseParser:
         if self._expect_status and not self._buf:
             # A whole head in hand (the usual case): decode it at once and split it into lines.
             # The same lines, checks and errors, in the same order, as one line at a time.
+            # A head with a bare LF in it goes line by line (its end may be before this CRLFCRLF).
             end = data.find(b"\r\n\r\n", pos)
             if end >= 0 and self._used + end + 4 - pos <= MAX_HEAD:
-                self._used += end + 4 - pos
                 text = data[pos:end].decode("latin-1")
-                lines = text.split("\r\n")
-                if "\n" in text:  # find the first error in line order
-                    for piece in lines:
-                        if "\n" in piece:
-                            raise self._fail(
-                                "bare LF line ending in the response head (CRLF required)"
-                            )
-                        self._head_line(piece)
-                else:
+                if "\n" not in text:
+                    self._used += end + 4 - pos
+                    lines = text.split("\r\n")
                     self._head_line(lines[0])
                     append = self._fields.append
                     for i in range(1, len(lines)):
@@ -322,9 +326,9 @@ class ResponseParser:
                             raise self._fail(field_error(lines[i]))
                         name, value = m.groups()
                         append((name, value.strip(_OWS)))
-                self._end_head()
-                return end + 4
-        raw, pos = self._line(data, pos, MAX_HEAD, "response head")
+                    self._end_head()
+                    return end + 4
+        raw, pos = self._line(data, pos, MAX_HEAD, "response head", True)
         if raw is not None:
             line = raw.decode("latin-1")
             if line or self._expect_status:
@@ -340,8 +344,6 @@ class ResponseParser:
             if m is None:
                 raise self._fail(status_line_error(text))
             version, code, reason = m.groups()
-            if code == "101":
-                raise self._fail("unexpected 101 Switching Protocols")
             self._status = int(code)
             self._minor = 1 if version == "1" else 0
             self._reason = reason or ""
@@ -358,10 +360,15 @@ class ResponseParser:
         """The empty line after a head: skip a 1xx head, or settle the framing."""
         self._expect_status = True
         status = self._status
-        if status < 200:  # 1xx (101 was refused at its status line): the final head follows
-            self._fields = []
-            return
         fields = self._fields
+        if status < 200:
+            if status == 101:  # final, no body; the connection now speaks another protocol
+                self._publish(status, fields, -1, False, "")
+                self.keep_alive = False
+                self._finish()
+            else:  # 1xx: the final head follows
+                self._fields = []
+            return
         lengths: list[str] = []
         codings: list[str] = []
         connection: list[str] = []
@@ -417,15 +424,9 @@ class ResponseParser:
         if chunked and minor == 0:
             keep_alive = False
 
-        self.status = status
-        self.reason = self._reason
-        self.version_minor = minor
-        self.headers = fields
-        self.content_length = length
-        self.chunked = chunked
-        self.content_encoding = ", ".join(encodings).lower() if encodings else ""
-        self.head_done = True
-        self._fields = []
+        self._publish(
+            status, fields, length, chunked, ", ".join(encodings).lower() if encodings else ""
+        )
         if self._head_request or status == 204 or status == 304:
             self.keep_alive = keep_alive
             self._finish()
@@ -443,6 +444,25 @@ class ResponseParser:
         else:
             self.keep_alive = False
             self._state = _UNTIL_CLOSE
+
+    def _publish(
+        self,
+        status: int,
+        fields: list[tuple[str, str]],
+        length: int,
+        chunked: bool,
+        encoding: str,
+    ) -> None:
+        """Set the public attributes of a final head (all but keep_alive)."""
+        self.status = status
+        self.reason = self._reason
+        self.version_minor = self._minor
+        self.headers = fields
+        self.content_length = length
+        self.chunked = chunked
+        self.content_encoding = encoding
+        self.head_done = True
+        self._fields = []
 
     def _chunk_size(self, line: bytes) -> None:
         m = _CHUNK(line)

@@ -11,6 +11,8 @@ instead of leaking sockets quietly.
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl as ssl_module
 from collections.abc import Coroutine
 from typing import Any
 
@@ -23,7 +25,10 @@ __all__ = [
     "abandon_session",
     "acquired_connections",
     "close_dropped_response",
+    "close_transport_without_io",
+    "connect_error",
     "idle_connections",
+    "pool_wait_of",
     "register_pool_wait",
 ]
 
@@ -39,6 +44,30 @@ def register_pool_wait(timeout: aiohttp.ClientTimeout, pool: float) -> None:
     if len(_pool_waits) >= 256:  # timeouts are cached upstream; this only bounds odd programs
         _pool_waits.clear()
     _pool_waits[id(timeout)] = (timeout, pool)
+
+
+def connect_error(exc: OSError, host: str, port: int, ssl: Any) -> aiohttp.ClientConnectionError:
+    """The exception aiohttp's connector raises for a failed connect (the fast lane opens its
+    own sockets): its classes take a `ConnectionKey`, an internal record."""
+    from aiohttp.client_reqrep import ConnectionKey
+
+    key = ConnectionKey(host, port, ssl is not None, ssl or True, None, None, None)
+    if isinstance(exc, (ssl_module.SSLCertVerificationError, ssl_module.CertificateError)):
+        return aiohttp.ClientConnectorCertificateError(key, exc)
+    if isinstance(exc, ssl_module.SSLError):
+        return aiohttp.ClientConnectorSSLError(key, exc)
+    if isinstance(exc, socket.gaierror):
+        dns_error = getattr(aiohttp, "ClientConnectorDNSError", aiohttp.ClientConnectorError)
+        return dns_error(key, exc)
+    return aiohttp.ClientConnectorError(key, exc)
+
+
+def pool_wait_of(timeout: aiohttp.ClientTimeout) -> float | None:
+    """The `Timeout.pool` registered for `timeout`, if any (the fast lane's pool reads it)."""
+    entry = _pool_waits.get(id(timeout))
+    if entry is not None and entry[0] is timeout:
+        return entry[1]
+    return None
 
 
 class IdleCappedConnector(aiohttp.TCPConnector):
@@ -136,6 +165,18 @@ def _raw_socket(transport: Any) -> tuple[Any, Any]:
     return (transport, sock)
 
 
+def close_transport_without_io(transport: Any) -> None:
+    """Close the file descriptor under an asyncio transport (plain or TLS) without I/O or
+    callbacks: a forked child's copy of a parent's socket, or one whose loop is closed."""
+    try:
+        transport, sock = _raw_socket(transport)
+        if sock is not None:
+            sock.close()
+            transport._sock = None  # its __del__ must not close (or warn about) it again
+    except Exception:  # best effort: never raise from cleanup
+        pass
+
+
 def abandon_session(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | None) -> None:
     """Let go of a session without awaiting anything and without aiohttp's "Unclosed client
     session" or "Unclosed connector" complaints.
@@ -159,12 +200,6 @@ def abandon_session(session: aiohttp.ClientSession, loop: asyncio.AbstractEventL
     protos = [entry[0] for conns in connector._conns.values() for entry in conns]
     protos.extend(connector._acquired)
     for proto in protos:
-        try:
-            transport, sock = _raw_socket(proto.transport)
-            if sock is not None:
-                sock.close()
-                transport._sock = None  # its __del__ must not close (or warn about) it again
-        except Exception:  # best effort: never raise from cleanup
-            pass
+        close_transport_without_io(proto.transport)
     connector._conns.clear()
     connector._acquired.clear()

@@ -15,14 +15,38 @@ import ssl
 import threading
 import weakref
 from functools import lru_cache
+from typing import Any
 
 import aiohttp
 
 from .._constants import DEFAULT_DNS_TTL, DEFAULT_KEEPALIVE_TIMEOUT, DEFAULT_MAX_IDLE_CONNECTIONS
 from .._types import Timeout
-from ._aiohttp_private import IdleCappedConnector, abandon_session, register_pool_wait
+from ._aiohttp_private import (
+    IdleCappedConnector,
+    abandon_session,
+    acquired_connections,
+    idle_connections,
+    register_pool_wait,
+)
+from ._fast import FastTransport
 
-__all__ = ["SessionHolder", "client_timeout", "new_session", "shared_ssl_context"]
+__all__ = [
+    "FAST_PATH_ENV",
+    "SessionHolder",
+    "client_timeout",
+    "fast_path_enabled",
+    "new_session",
+    "shared_ssl_context",
+]
+
+# `OXIDE_FAST_PATH=0` sends every request through aiohttp's ClientSession (the fallback path).
+FAST_PATH_ENV = "OXIDE_FAST_PATH"
+
+
+def fast_path_enabled() -> bool:
+    """Whether new clients use the fast lane (`oxide._transport._fast`) for common requests."""
+    return os.environ.get(FAST_PATH_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
 
 # Bumped in a forked child, so every holder knows its sessions belong to the parent.
 _fork_generation = 0
@@ -119,10 +143,11 @@ class _Sessions:
     holds this object, so the sessions are never collected before they are closed, which is
     what made aiohttp log "Unclosed connector" for every client dropped without close()."""
 
-    __slots__ = ("by_loop", "generation", "owned", "loops_die_with_client")
+    __slots__ = ("by_loop", "fast_by_loop", "generation", "owned", "loops_die_with_client")
 
     def __init__(self, owned: bool, loops_die_with_client: bool) -> None:
         self.by_loop: dict[asyncio.AbstractEventLoop, aiohttp.ClientSession] = {}
+        self.fast_by_loop: dict[asyncio.AbstractEventLoop, FastTransport] = {}
         self.generation = _fork_generation
         self.owned = owned
         # The sync client's loops are closed with it, so their sockets are closed directly;
@@ -132,9 +157,12 @@ class _Sessions:
     def let_go_all(self) -> None:
         """Release every session without awaiting (a dropped client, interpreter exit)."""
         sessions, self.by_loop = self.by_loop, {}
+        fasts, self.fast_by_loop = self.fast_by_loop, {}
+        same_process = self.generation == _fork_generation
+        for loop, fast in fasts.items():
+            _let_go_fast(fast, loop, same_process, self.loops_die_with_client)
         if not self.owned:
             return
-        same_process = self.generation == _fork_generation
         for loop, session in sessions.items():
             if session.closed:
                 continue
@@ -144,6 +172,36 @@ class _Sessions:
                 abandon_session(session, None)
             else:
                 abandon_session(session, loop)
+
+
+def _let_go_fast(
+    fast: FastTransport,
+    loop: asyncio.AbstractEventLoop,
+    same_process: bool,
+    loop_dies: bool,
+) -> None:
+    """`abandon_session`'s rules for a fast transport: sockets closed from their loop when it
+    may still run, else their file descriptors closed without I/O."""
+    if not same_process or loop.is_closed() or (loop_dies and not loop.is_running()):
+        fast.close_without_io()
+    elif asyncio._get_running_loop() is loop or not loop.is_running():
+        fast.close()
+    else:
+        loop.call_soon_threadsafe(fast.close)
+
+
+def _session_getter(holder: SessionHolder) -> Any:
+    """`holder.get`, held weakly: the fast transport lives in the holder's state, which the
+    finalizer keeps alive, so a strong reference back would keep every dropped client."""
+    ref = weakref.ref(holder)
+
+    def get() -> aiohttp.ClientSession:
+        alive = ref()
+        if alive is None:
+            raise RuntimeError("The client is closed; create a new one.")
+        return alive.get()
+
+    return get
 
 
 class SessionHolder:
@@ -167,6 +225,8 @@ class SessionHolder:
         self._limit_per_host = limit_per_host
         self._trust_env = trust_env
         self._given = session  # an http_client the caller owns: used, never closed
+        # The fast lane is oxide's own pool: not for a caller's session, nor behind a proxy.
+        self._fast = session is None and fast_path_enabled()
         self._state = _Sessions(owned=session is None, loops_die_with_client=loops_die_with_client)
         self._by_loop = self._state.by_loop
         self.closed = False
@@ -179,6 +239,42 @@ class SessionHolder:
         if session is not None and self._state.generation == _fork_generation:
             return session
         return self._renew()
+
+    def sender(self) -> Any:
+        """The running loop's request function: the fast lane's (which hands what it does not
+        handle to the session), else the session's own `_request`."""
+        fast = self._state.fast_by_loop.get(asyncio.get_running_loop())
+        if fast is not None and self._state.generation == _fork_generation:
+            return fast.request
+        if not self._fast:
+            return self.get()._request
+        self.get()  # closed-loop and fork bookkeeping, and the fallback session
+        if self._trust_env is not False and _env_proxies_present():
+            return self.get()._request
+        loop = asyncio.get_running_loop()
+        fast = FastTransport(
+            loop,
+            _session_getter(self),
+            limit=self._limit,
+            max_idle=min(self._limit, DEFAULT_MAX_IDLE_CONNECTIONS)
+            if self._limit
+            else DEFAULT_MAX_IDLE_CONNECTIONS,
+            keepalive=DEFAULT_KEEPALIVE_TIMEOUT,
+            ssl=shared_ssl_context(),
+        )
+        self._state.fast_by_loop[loop] = fast
+        return fast.request
+
+    def connection_counts(self) -> tuple[int, int]:
+        """(connections handed out, idle keep-alive connections) over every pool of the
+        holder: the sessions' and the fast lane's."""
+        acquired = sum(acquired_connections(s) for s in self._by_loop.values())
+        idle = sum(idle_connections(s) for s in self._by_loop.values())
+        for fast in self._state.fast_by_loop.values():
+            in_use, waiting = fast.counts()
+            acquired += in_use
+            idle += waiting
+        return acquired, idle
 
     def _renew(self) -> aiohttp.ClientSession:
         if self.closed:
@@ -194,6 +290,8 @@ class SessionHolder:
             session = self._by_loop.pop(old_loop)
             if state.owned:
                 abandon_session(session, None)
+        for old_loop in [lp for lp in state.fast_by_loop if lp.is_closed()]:
+            state.fast_by_loop.pop(old_loop).close_without_io()
         if self._given is not None:
             if self._by_loop and loop not in self._by_loop:
                 raise RuntimeError(
@@ -225,7 +323,14 @@ class SessionHolder:
 
     async def close_current(self) -> None:
         """Close the running loop's session only (the sync runner closing one of its loops)."""
-        session = self._by_loop.pop(asyncio.get_running_loop(), None)
+        loop = asyncio.get_running_loop()
+        fast = self._state.fast_by_loop.pop(loop, None)
+        if fast is not None:
+            if self._state.generation == _fork_generation:
+                fast.close()
+            else:
+                fast.close_without_io()
+        session = self._by_loop.pop(loop, None)
         if session is not None and self._state.owned:
             if self._state.generation == _fork_generation:
                 await session.close()
@@ -239,6 +344,12 @@ class SessionHolder:
             running = None
         state = self._state
         same_process = state.generation == _fork_generation
+        fast = state.fast_by_loop.pop(running, None) if running is not None else None
+        if fast is not None:
+            if same_process:
+                fast.close()
+            else:
+                fast.close_without_io()
         session = self._by_loop.pop(running, None) if running is not None else None
         if session is not None and state.owned and same_process:
             await session.close()
@@ -253,6 +364,9 @@ class SessionHolder:
 
     def let_go_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Close the sockets of `loop`'s session without I/O (the loop will not run again)."""
+        fast = self._state.fast_by_loop.pop(loop, None)
+        if fast is not None:
+            fast.close_without_io()
         session = self._by_loop.pop(loop, None)
         if session is not None and self._state.owned and not session.closed:
             abandon_session(session, None)

@@ -433,6 +433,11 @@ class _SigningHolder:
     def get(self) -> _SigningSession:
         return _SigningSession(self._inner.get(), self._signer)
 
+    def sender(self) -> Any:
+        # Signed requests go through aiohttp: each attempt is signed, redirects are not
+        # followed, and the fast lane has no hook for either.
+        return self.get()._request
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
 

@@ -95,8 +95,7 @@ async def serve() -> AsyncIterator[Callable[..., Awaitable[str]]]:
 
 def acquired(client: Any) -> int:
     """Connections checked out of the client's pool right now."""
-    session = client._holder.session
-    return 0 if session is None else len(session.connector._acquired)
+    return int(client._holder.connection_counts()[0])
 
 
 @pytest.fixture

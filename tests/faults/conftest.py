@@ -380,11 +380,9 @@ async def make_client() -> AsyncIterator[Callable[..., oxide.AsyncOpenAI]]:
 
 
 def acquired(client: oxide.AsyncOpenAI) -> int:
-    """Connections the client's pool has handed out and not got back (aiohttp private state)."""
-    session = client._holder.session
-    if session is None or session.connector is None:
-        return 0
-    return len(session.connector._acquired)  # type: ignore[attr-defined]
+    """Connections the client's pools (aiohttp's and the fast lane's) have handed out and not
+    got back."""
+    return client._holder.connection_counts()[0]
 
 
 def free_port() -> int:

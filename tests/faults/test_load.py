@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 import oxide
-from oxide._transport._aiohttp_private import acquired_connections, idle_connections
 
 SERVER = Path(__file__).with_name("_load_server.py")
 MESSAGES = [{"role": "user", "content": "hi"}]
@@ -58,8 +57,7 @@ async def settle() -> None:
 
 
 def session_counts(client: oxide.AsyncOpenAI) -> tuple[int, int]:
-    session = client._holder.session
-    return acquired_connections(session), idle_connections(session)
+    return client._holder.connection_counts()
 
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc fds")

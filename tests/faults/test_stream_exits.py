@@ -24,7 +24,6 @@ import pytest_asyncio
 from aiohttp import web
 
 import oxide
-from oxide._transport._aiohttp_private import acquired_connections
 
 from .conftest import AppServer, acquired, chat_chunk, create_stream, sse
 
@@ -344,7 +343,7 @@ async def _zip_range(stream: Any, n: int) -> AsyncIterator[tuple[Any, int]]:
 
 
 def sync_acquired(client: oxide.OpenAI) -> int:
-    return sum(acquired_connections(s) for s in client._engine._holder.sessions())
+    return client._engine._holder.connection_counts()[0]
 
 
 def sync_open_chat(client: oxide.OpenAI) -> tuple[Any, Any]:
