@@ -1,5 +1,7 @@
 # Everything from nothing: `make test` builds the venv, the extension, dev deps and the Steady
-# mock server, then runs the suite twice (compiled twins, then OXIDE_NO_EXTENSIONS=1).
+# mock server, then runs the suite twice (compiled twins, then OXIDE_NO_EXTENSIONS=1), and the
+# HTTP suites (faults, endpoints, streams, helpers, tool runners) once more on aiohttp's request
+# path instead of the fast lane (OXIDE_FAST_PATH=0).
 PY        ?= python3
 VENV      := .venv
 BIN       := $(VENV)/bin
@@ -7,7 +9,7 @@ STEADY_V  := 0.22.2
 STEADY    := .mock/node_modules/@stdy/cli-linux-x64/bin/steady
 PYTEST    := $(BIN)/python -m pytest -n 2 -q
 
-.PHONY: all venv build mock test test-c test-pure demo bench soak sync-types check-types lint fmt clean fuzz \
+.PHONY: all venv build mock test test-c test-pure test-fallback demo bench soak sync-types check-types lint fmt clean fuzz \
 	conformance test-frameworks wheel
 
 all: test
@@ -33,12 +35,16 @@ mock: $(STEADY)
 test: build mock
 	$(MAKE) test-c
 	$(MAKE) test-pure
+	$(MAKE) test-fallback
 
 test-c:
 	$(PYTEST)
 
 test-pure:
 	OXIDE_NO_EXTENSIONS=1 $(PYTEST)
+
+test-fallback:
+	OXIDE_FAST_PATH=0 $(PYTEST) tests/faults tests/api tests/helpers tests/lib
 
 # Agent frameworks (openai-agents, langchain-openai) on oxide.official, with the newest official
 # SDK, in a venv of their own; oxide from the checkout (its extension built by `make build`).

@@ -17,7 +17,8 @@ Clients (`CLIENTS`):
     floor-proto       a bare asyncio.Protocol HTTP/1.1 client (keep-alive, Content-Length or
                       chunked, pre-encoded bytes, orjson): the limit for a Python asyncio client
                       (_proto_floor.py; issue 14)
-    oxide-async       oxide.AsyncOpenAI                      (compiled speedups)
+    oxide-async       oxide.AsyncOpenAI                      (compiled speedups, fast lane)
+    oxide-async-aio   oxide.AsyncOpenAI, OXIDE_FAST_PATH=0   (aiohttp's request path)
     oxide-sync        oxide.OpenAI                           (compiled speedups)
     oxide-async-py    oxide.AsyncOpenAI, OXIDE_NO_EXTENSIONS=1
     oxide-sync-py     oxide.OpenAI,      OXIDE_NO_EXTENSIONS=1
@@ -67,6 +68,7 @@ CLIENTS = (
     "floor-enc",
     "floor-proto",
     "oxide-async",
+    "oxide-async-aio",
     "oxide-sync",
     "oxide-async-py",
     "oxide-sync-py",
@@ -76,6 +78,7 @@ CLIENTS = (
     "openai-sync",
 )
 PURE = {"oxide-async-py", "oxide-sync-py"}
+AIOHTTP_PATH = {"oxide-async-aio"}  # OXIDE_FAST_PATH=0: the fast lane off
 
 # scenario -> server route (first path segment)
 ROUTES = {
@@ -1129,6 +1132,10 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["OXIDE_NO_EXTENSIONS"] = "1"
     else:
         os.environ.pop("OXIDE_NO_EXTENSIONS", None)
+    if args.client in AIOHTTP_PATH:
+        os.environ["OXIDE_FAST_PATH"] = "0"
+    else:
+        os.environ.pop("OXIDE_FAST_PATH", None)
     # The protocol owns the original stdout; anything printed goes to stderr.
     proto = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)

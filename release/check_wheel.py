@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TWINS = ("_sse_c", "_tool_calls_c", "_finite_c")
+TWINS = ("_sse_c", "_tool_calls_c", "_finite_c", "_http1_c")
 
 
 def run(*cmd: str | Path, cwd: Path = ROOT, env: dict[str, str] | None = None) -> str:

@@ -51,7 +51,10 @@ def connect_error(exc: OSError, host: str, port: int, ssl: Any) -> aiohttp.Clien
     own sockets): its classes take a `ConnectionKey`, an internal record."""
     from aiohttp.client_reqrep import ConnectionKey
 
-    key = ConnectionKey(host, port, ssl is not None, ssl or True, None, None, None)
+    # By name: the record grew a field in 3.11 (server_hostname) and may grow more.
+    fields: dict[str, Any] = dict.fromkeys(ConnectionKey._fields)
+    fields.update(host=host, port=port, is_ssl=ssl is not None, ssl=ssl or True)
+    key = ConnectionKey(**fields)
     if isinstance(exc, (ssl_module.SSLCertVerificationError, ssl_module.CertificateError)):
         return aiohttp.ClientConnectorCertificateError(key, exc)
     if isinstance(exc, ssl_module.SSLError):

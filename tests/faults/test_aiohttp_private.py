@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import socket
+import ssl
 
 import aiohttp
 import pytest
 from aiohttp import web
 
-from oxide._transport._aiohttp_private import IdleCappedConnector, acquired_connections
+from oxide._transport._aiohttp_private import (
+    IdleCappedConnector,
+    acquired_connections,
+    connect_error,
+)
 
 
 def test_aiohttp_major_version_is_the_tested_one() -> None:
@@ -66,3 +72,27 @@ async def test_session_and_response_internals(web_server) -> None:
         assert acquired_connections(session) == 0
     finally:
         await session.close()
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (socket.gaierror(-2, "Name or service not known"), "ClientConnectorDNSError"),
+        (ssl.SSLCertVerificationError(1, "certificate verify failed"), "CertificateError"),
+        (ssl.SSLError(1, "wrong version number"), "ClientConnectorSSLError"),
+        (ConnectionRefusedError(111, "Connection refused"), "ClientConnectorError"),
+    ],
+)
+def test_connect_error_builds_aiohttp_connector_errors(error: OSError, expected: str) -> None:
+    # The fast lane opens its own sockets and raises what aiohttp's connector would; those
+    # classes are built from aiohttp's internal ConnectionKey record.
+    tls = ssl.create_default_context() if isinstance(error, ssl.SSLError) else None
+    exc = connect_error(error, "api.example", 8443, tls)
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    if expected == "ClientConnectorDNSError" and not hasattr(aiohttp, expected):
+        expected = "ClientConnectorError"  # aiohttp < 3.11
+    assert any(expected in name for name in names), names
+    assert isinstance(exc, aiohttp.ClientConnectorError)
+    assert (exc.host, exc.port) == ("api.example", 8443)
+    assert exc.os_error is error
+    assert "api.example:8443" in str(exc)
