@@ -54,6 +54,7 @@ LABELS = {
     "floor-proto": "bare asyncio.Protocol HTTP/1.1 + orjson",
     "oxide-async": "oxide AsyncOpenAI",
     "oxide-async-aio": "oxide AsyncOpenAI, aiohttp path",
+    "oxide-async-uvloop": "oxide AsyncOpenAI on uvloop",
     "oxide-sync": "oxide OpenAI (sync)",
     "oxide-async-py": "oxide AsyncOpenAI, no ext",
     "oxide-sync-py": "oxide OpenAI (sync), no ext",

@@ -19,6 +19,7 @@ Clients (`CLIENTS`):
                       (_proto_floor.py; issue 14)
     oxide-async       oxide.AsyncOpenAI                      (compiled speedups, fast lane)
     oxide-async-aio   oxide.AsyncOpenAI, OXIDE_FAST_PATH=0   (aiohttp's request path)
+    oxide-async-uvloop oxide.AsyncOpenAI on uvloop's event loop (the `uvloop` extra)
     oxide-sync        oxide.OpenAI                           (compiled speedups)
     oxide-async-py    oxide.AsyncOpenAI, OXIDE_NO_EXTENSIONS=1
     oxide-sync-py     oxide.OpenAI,      OXIDE_NO_EXTENSIONS=1
@@ -69,6 +70,7 @@ CLIENTS = (
     "floor-proto",
     "oxide-async",
     "oxide-async-aio",
+    "oxide-async-uvloop",
     "oxide-sync",
     "oxide-async-py",
     "oxide-sync-py",
@@ -79,6 +81,7 @@ CLIENTS = (
 )
 PURE = {"oxide-async-py", "oxide-sync-py"}
 AIOHTTP_PATH = {"oxide-async-aio"}  # OXIDE_FAST_PATH=0: the fast lane off
+UVLOOP = {"oxide-async-uvloop"}  # on uvloop.new_event_loop()
 
 # scenario -> server route (first path segment)
 ROUTES = {
@@ -910,7 +913,12 @@ class Worker:
             self.runner: Any = SyncSDKRunner(kind, self.fx, base)
             self.runner.start()
         else:
-            self.loop = asyncio.new_event_loop()
+            if kind in UVLOOP:
+                import uvloop
+
+                self.loop = uvloop.new_event_loop()
+            else:
+                self.loop = asyncio.new_event_loop()
             asyncio.set_event_loop(self.loop)
             if kind == "floor-proto":
                 self.runner = ProtocolFloorRunner(self.fx, base)

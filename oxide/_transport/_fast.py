@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import inspect
 import time
 import zlib
 from collections.abc import AsyncIterator, Callable
@@ -465,6 +466,25 @@ class _RequestInfoStub:
 _NO_REQUEST_INFO: Any = _RequestInfoStub()
 
 
+# aiohttp's delay before trying the next address (RFC 8305); uvloop's create_connection has no
+# such argument (it tries the addresses one after another).
+_HAPPY_EYEBALLS: dict[str, Any] = {"happy_eyeballs_delay": 0.25}
+_happy_eyeballs_by_loop_type: dict[type, bool] = {}
+
+
+def _has_happy_eyeballs(loop: asyncio.AbstractEventLoop) -> bool:
+    kind = type(loop)
+    known = _happy_eyeballs_by_loop_type.get(kind)
+    if known is None:
+        try:
+            params = inspect.signature(loop.create_connection).parameters
+            known = "happy_eyeballs_delay" in params
+        except (TypeError, ValueError):  # a compiled loop without a signature
+            known = isinstance(loop, asyncio.BaseEventLoop)
+        _happy_eyeballs_by_loop_type[kind] = known
+    return known
+
+
 class _Pool:
     """The keep-alive connections to one origin: LIFO idle list, a cap on connections open."""
 
@@ -531,13 +551,14 @@ class _Pool:
         return conn
 
     def _connect(self) -> Any:
+        extra = _HAPPY_EYEBALLS if _has_happy_eyeballs(self.loop) else {}
         return self.loop.create_connection(
             lambda: _Connection(self),
             self.host,
             self.port,
             ssl=self.ssl,
             server_hostname=self.host if self.ssl is not None else None,
-            happy_eyeballs_delay=0.25,
+            **extra,
         )
 
     async def _wait_for_slot(self, pool_wait: float | None) -> None:
