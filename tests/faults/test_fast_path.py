@@ -325,7 +325,9 @@ async def test_a_header_with_a_newline_is_refused_on_both_paths(
 
 
 @pytest.mark.asyncio
-async def test_multipart_uploads_go_through_aiohttp(web_server, make_client) -> None:
+async def test_multipart_uploads_go_through_aiohttp(web_server, make_client, monkeypatch) -> None:
+    monkeypatch.setenv(FAST_PATH_ENV, "1")  # on a fast-lane client (make test-fallback sets 0)
+
     async def handler(request: web.Request, n: int) -> web.StreamResponse:
         return web.json_response(
             {
@@ -351,7 +353,9 @@ async def test_multipart_uploads_go_through_aiohttp(web_server, make_client) -> 
 
 
 @pytest.mark.asyncio
-async def test_redirects_are_followed_through_aiohttp(web_server, make_client) -> None:
+async def test_redirects_are_followed_through_aiohttp(web_server, make_client, monkeypatch) -> None:
+    monkeypatch.setenv(FAST_PATH_ENV, "1")  # on a fast-lane client (make test-fallback sets 0)
+
     async def handler(request: web.Request, n: int) -> web.StreamResponse:
         if request.path.endswith("/old"):
             raise web.HTTPTemporaryRedirect(location="/v1/models/gpt-test")

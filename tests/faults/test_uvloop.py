@@ -14,6 +14,7 @@ import pytest
 from aiohttp import web
 
 import oxide
+from oxide._transport._session import FAST_PATH_ENV
 
 from .conftest import MESSAGES, AppServer, chat_chunk, chat_completion, json_response, sse
 
@@ -77,7 +78,8 @@ async def scenario() -> dict[str, Any]:
     return out
 
 
-def test_fast_lane_on_uvloop() -> None:
+def test_fast_lane_on_uvloop(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FAST_PATH_ENV, "1")  # even under make test-fallback's OXIDE_FAST_PATH=0
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         out = runner.run(scenario())
     assert out["plain"] == "on uvloop"
