@@ -8,8 +8,11 @@ answers with `oxide._speedups.ResponseParser` (Cython, with its pure-Python twin
 from `data_received`; the whole response of a small call is parsed, its connection returned to
 the pool and its waiter woken in one callback.
 
+Multipart uploads (oxide's `MultipartPayload`, an aiohttp `Payload`) are written to the
+socket after the head through `_BodyWriter`, with the transport's flow control.
+
 What it does not handle goes through aiohttp (`FastTransport.request` falls back per request,
-at the cost of one type check): a body that is not bytes (multipart uploads), a scheme other
+at the cost of one type check): a body that is neither bytes nor a payload, a scheme other
 than http/https, and redirects (the 3xx answer is drained and the request redone by aiohttp,
 which follows it). Proxies and a caller's own `aiohttp.ClientSession` never get here: the
 holder (`_session.SessionHolder`) does not build a fast transport for them.
@@ -33,6 +36,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, cast
 
 import aiohttp
+from aiohttp.payload import Payload
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
@@ -49,6 +53,8 @@ _NO_LENGTH_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Unread body bytes above which the socket stops being read (a download nobody consumes).
 _HIGH_WATER = 1 << 20
 _BODY_TYPES = (bytes, bytearray)
+# A body that writes itself to the connection (oxide's multipart payloads are aiohttp Payloads).
+_StreamedBody = Payload
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
 
 
@@ -348,7 +354,18 @@ def _time_out(waiter: asyncio.Future[None]) -> None:
 class _Connection(asyncio.Protocol):
     """One keep-alive socket: feeds the parser and the response it is answering."""
 
-    __slots__ = ("pool", "transport", "parser", "response", "lost", "idle_since", "paused")
+    __slots__ = (
+        "pool",
+        "transport",
+        "parser",
+        "response",
+        "lost",
+        "idle_since",
+        "paused",
+        "writing",
+        "write_paused",
+        "drain_waiter",
+    )
 
     def __init__(self, pool: _Pool) -> None:
         self.pool = pool
@@ -358,6 +375,9 @@ class _Connection(asyncio.Protocol):
         self.lost = False
         self.idle_since = 0.0
         self.paused = False
+        self.writing = False  # a streamed request body is still being sent
+        self.write_paused = False
+        self.drain_waiter: asyncio.Future[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -379,7 +399,9 @@ class _Connection(asyncio.Protocol):
             if parser.done:
                 resp._got_end()
                 self.response = None
-                if parser.keep_alive and not parser.trailing:
+                # Answered before its request body was all sent: the rest of that body would
+                # reach the next request's server as garbage, so the socket is not reused.
+                if parser.keep_alive and not parser.trailing and not self.writing:
                     self.pool.release(self)
                 else:
                     self.abort()
@@ -406,6 +428,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
+        self.resume_writing()
         resp, self.response = self.response, None
         self.pool.forget(self)
         if resp is None:
@@ -428,6 +451,21 @@ class _Connection(asyncio.Protocol):
         else:
             resp._fail(aiohttp.ServerDisconnectedError())
         resp._wake()
+
+    # -- request-body flow control (asyncio calls these at its buffer's high/low water marks) --
+    def pause_writing(self) -> None:
+        self.write_paused = True
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        waiter, self.drain_waiter = self.drain_waiter, None
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def drain(self) -> None:
+        if self.write_paused and not self.lost:
+            waiter = self.drain_waiter = self.pool.loop.create_future()
+            await waiter
 
     def pause(self) -> None:
         if not self.paused and self.transport is not None:
@@ -453,6 +491,35 @@ class _Connection(asyncio.Protocol):
         self.parser.start(head_request)
         assert self.transport is not None
         self.transport.write(data)
+
+
+class _BodyStopped(Exception):
+    """The server answered or closed while the request body was being sent."""
+
+
+class _BodyWriter:
+    """What a streamed request body (`oxide._files.MultipartPayload`, an aiohttp `Payload`)
+    writes to: the `write()` of aiohttp's `AbstractStreamWriter`, with chunked framing when the
+    body's size is unknown, and the transport's flow control."""
+
+    __slots__ = ("_conn", "_resp", "_chunked")
+
+    def __init__(self, conn: _Connection, resp: FastResponse, chunked: bool) -> None:
+        self._conn = conn
+        self._resp = resp
+        self._chunked = chunked
+
+    async def write(self, data: bytes | bytearray | memoryview) -> None:
+        conn = self._conn
+        if conn.lost or conn.response is not self._resp or conn.transport is None:
+            raise _BodyStopped
+        if not data:
+            return
+        if self._chunked:
+            conn.transport.write(b"".join((b"%x\r\n" % len(data), data, b"\r\n")))
+        else:
+            conn.transport.write(data)
+        await conn.drain()
 
 
 class _RequestInfoStub:
@@ -682,13 +749,17 @@ class FastTransport:
         params: Any = None,
         timeout: aiohttp.ClientTimeout,
     ) -> Any:
+        streamed = None  # a multipart payload, written by itself after the head
         if (data is not None and type(data) not in _BODY_TYPES) or url.scheme not in (
             "http",
             "https",
         ):
-            return await self._fallback()._request(
-                method, url, data=data, headers=headers, params=params, timeout=timeout
-            )
+            if not isinstance(data, _StreamedBody) or url.scheme not in ("http", "https"):
+                return await self._fallback()._request(
+                    method, url, data=data, headers=headers, params=params, timeout=timeout
+                )
+            streamed, data = data, None
+            headers = _streamed_body_headers(headers, streamed)
         last_url, pool = self._last
         if last_url is not url or pool is None or pool.closed:
             pool = self._pool(url)
@@ -704,12 +775,15 @@ class FastTransport:
             message += data
         # aiohttp resends an idempotent request once when the connection fails before an
         # answer (RFC 9112 §9.3.1.1); so does the fast lane, or retry counts would differ.
-        resend = method in _IDEMPOTENT_METHODS
+        # A streamed body is written once per attempt (the engine makes one per attempt).
+        resend = method in _IDEMPOTENT_METHODS and streamed is None
         while True:
             conn = await pool.acquire(timeout.sock_connect, pool_wait_of(timeout))
             resp = FastResponse(conn, method, target_url, timeout.sock_read, self._loop)
             try:
                 conn.send(resp, message, method == "HEAD")
+                if streamed is not None:
+                    await _write_body(conn, resp, streamed, target_url)
                 await resp._read_head()
             except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError):
                 resp._abort()
@@ -767,6 +841,57 @@ class FastTransport:
             pool.close_without_io()
 
 
+async def _write_body(conn: _Connection, resp: FastResponse, body: Any, url: URL) -> None:
+    """Send a streamed body after the head, with aiohttp's outcome for each failure: an
+    OSError of the body's source becomes `ClientOSError("Can not write request body ...")`,
+    anything else `ClientConnectionError`, raised when the response is read; the socket is
+    closed either way. An answer (or a close) that comes first stops the writing."""
+    chunked = body.size is None
+    conn.writing = True
+    try:
+        await body.write_with_length(_BodyWriter(conn, resp, chunked), body.size)
+        if chunked and not conn.lost and conn.transport is not None:
+            conn.transport.write(b"0\r\n\r\n")
+    except _BodyStopped:
+        conn.abort()  # the answer (if any) is already in `resp`
+        return
+    except OSError as exc:
+        failure: BaseException = exc
+        if exc.errno is not None or not isinstance(exc, asyncio.TimeoutError):
+            failure = aiohttp.ClientOSError(exc.errno, f"Can not write request body for {url}")
+        failure.__cause__ = exc
+        resp._fail(failure)
+        conn.abort()
+        return
+    except Exception as exc:
+        failure = aiohttp.ClientConnectionError(
+            f"Failed to send bytes into the underlying connection: {exc!r}"
+        )
+        failure.__cause__ = exc
+        resp._fail(failure)
+        conn.abort()
+        return
+    finally:
+        conn.writing = False
+    if conn.response is None and not conn.lost:
+        conn.abort()  # answered while the body was still going out: not reusable
+
+
+def _streamed_body_headers(headers: dict[str, str], body: Any) -> dict[str, str]:
+    """The payload's Content-Type (unless the caller's names the boundary) and its framing:
+    Content-Length when its size is known, else chunked (as aiohttp does)."""
+    present = {name.lower() for name in headers}
+    out = dict(headers)
+    if "content-type" not in present:
+        out["Content-Type"] = body.content_type
+    if body.size is None:
+        if "transfer-encoding" not in present:
+            out["Transfer-Encoding"] = "chunked"
+    elif "content-length" not in present:
+        out["Content-Length"] = str(body.size)
+    return out
+
+
 def _request_head(
     method: str, target: str, host_line: str, headers: dict[str, str], data: Any
 ) -> bytes:
@@ -784,7 +909,11 @@ def _request_head(
             parts.append("Content-Type: application/octet-stream\r\n")
         if "content-length" not in present:
             parts.append(f"Content-Length: {len(data)}\r\n")
-    elif method not in _NO_LENGTH_METHODS and "content-length" not in present:
+    elif (
+        method not in _NO_LENGTH_METHODS
+        and "content-length" not in present
+        and "transfer-encoding" not in present
+    ):
         parts.append("Content-Length: 0\r\n")
     parts.append("\r\n")
     head = "".join(parts)

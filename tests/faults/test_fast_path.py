@@ -4,7 +4,8 @@
   and to the aiohttp path, for a plain call, a raw response and a stream; the results (or the
   oxide exceptions) must be the same, and so must the number of attempts the server saw.
 * The requests both paths send are the same (headers, body, target).
-* The fallback: what the fast lane hands to aiohttp (multipart bodies, redirects), and the
+* Multipart uploads (sized, unsized, retried, a source that shrinks) on both paths.
+* The fallback: what the fast lane hands to aiohttp (redirects), and the
   clients that never get a fast lane (OXIDE_FAST_PATH=0, proxies, a caller's own session).
 
 Every byte crosses a real loopback socket (`raw_server` / `web_server` from conftest).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import io
 import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -324,32 +326,106 @@ async def test_a_header_with_a_newline_is_refused_on_both_paths(
 # -- the fallback -----------------------------------------------------------------------------
 
 
+FILE_OBJECT = {
+    "id": "file-1",
+    "object": "file",
+    "bytes": 3,
+    "created_at": 1,
+    "filename": "a.txt",
+    "purpose": "assistants",
+    "status": "processed",
+}
+
+
 @pytest.mark.asyncio
-async def test_multipart_uploads_go_through_aiohttp(web_server, make_client, monkeypatch) -> None:
-    monkeypatch.setenv(FAST_PATH_ENV, "1")  # on a fast-lane client (make test-fallback sets 0)
+async def test_multipart_uploads_send_the_same_bytes_on_both_paths(
+    web_server, make_client, monkeypatch, tmp_path
+) -> None:
+    # Uploads stream from their sources on the fast lane too: bytes, a path (Content-Length),
+    # and a pipe that cannot seek (size unknown: chunked), each with a 503 first so the
+    # retry's fresh payload is covered; the server must see the same requests on both paths.
+    uploads = []
 
     async def handler(request: web.Request, n: int) -> web.StreamResponse:
-        return web.json_response(
-            {
-                "id": "file-1",
-                "object": "file",
-                "bytes": 3,
-                "created_at": 1,
-                "filename": "a.txt",
-                "purpose": "assistants",
-                "status": "processed",
-            }
-        )
+        if request.path.endswith("/models"):
+            return web.json_response({"object": "list", "data": []})
+        uploads.append(n)
+        if len(uploads) % 2:
+            return web.json_response({"error": {"message": "busy"}}, status=503)
+        return web.json_response(FILE_OBJECT)
 
-    server = await web_server(handler)
-    client = make_client(server.url)
-    await client.models.list()  # the fast lane made
-    uploaded = await client.files.create(file=("a.txt", b"abc"), purpose="assistants")
-    assert uploaded.id == "file-1"
-    assert server.attempts[-1].headers["Content-Type"].startswith("multipart/form-data")
-    assert b"abc" in server.attempts[-1].body
-    assert idle_connections(client._holder.session) == 1  # aiohttp's pool served it
-    assert client._holder.connection_counts() == (0, 2)
+    class Unsized(io.RawIOBase):
+        # Neither seekable nor a file descriptor: its size is unknown until read.
+        def __init__(self, data: bytes) -> None:
+            self._data = io.BytesIO(data)
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: Any) -> int:
+            return self._data.readinto(buffer)
+
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(b'{"a": 1}\n' * 40_000)  # 360 KB: several writes, flow control
+    on_path = make_on_path(monkeypatch, make_client)
+    sent = {}
+    for path in ("fast", "aiohttp"):
+        uploads.clear()
+        server = await web_server(handler)
+        client = on_path(path, server.url, max_retries=1)
+        await client.models.list()  # both paths' pools exist before the uploads
+        results = [
+            await client.files.create(file=("a.txt", b"abc"), purpose="assistants"),
+            await client.files.create(file=big, purpose="batch"),
+        ]
+        # Not replayable: the 503 is the answer (no retry of a spent source).
+        with pytest.raises(oxide.InternalServerError):
+            await client.files.create(file=("p.txt", Unsized(b"unsized")), purpose="assistants")
+        assert [r.id for r in results] == ["file-1", "file-1"]
+        assert uses_fast_lane(client) == (path == "fast")
+        assert client._holder.connection_counts()[0] == 0
+        rows = []
+        for a in server.attempts:
+            if not a.path.endswith("/files"):
+                continue
+            ctype = a.headers.get("Content-Type", "")
+            boundary = ctype.partition("boundary=")[2].encode()
+            body = a.body.replace(boundary, b"BOUNDARY") if boundary else a.body
+            framing = a.headers.get("Transfer-Encoding") or a.headers.get("Content-Length")
+            rows.append((a.method, a.path, ctype.split(";")[0], framing, body))
+        sent[path] = rows
+    assert len(sent["fast"]) == 5
+    for fast, aio in zip(sent["fast"], sent["aiohttp"], strict=True):
+        assert fast[:4] == aio[:4]
+        assert fast == aio
+    assert sent["fast"][-1][3] == "chunked"
+    assert b"unsized" in sent["fast"][-1][4]
+
+
+@pytest.mark.asyncio
+async def test_an_upload_whose_file_shrinks_fails_alike_on_both_paths(
+    web_server, make_client, monkeypatch, tmp_path
+) -> None:
+    async def handler(request: web.Request, n: int) -> web.StreamResponse:
+        return web.json_response(FILE_OBJECT)
+
+    on_path = make_on_path(monkeypatch, make_client)
+    outcomes = {}
+    for path in ("fast", "aiohttp"):
+        server = await web_server(handler)
+        client = on_path(path, server.url, max_retries=0)
+        await client.models.list()
+
+        class Shrinking(io.BytesIO):
+            # Reports 300 KB when sized, then gives 10: the source changed mid-upload.
+            def seek(self, offset: int, whence: int = 0) -> int:
+                return 300_000 if whence == 2 else super().seek(offset, whence)
+
+        with pytest.raises(oxide.APIConnectionError) as info:
+            await client.files.create(file=("s.txt", Shrinking(b"0123456789")), purpose="batch")
+        outcomes[path] = (type(info.value).__name__, type(info.value.__cause__).__name__)
+        assert client._holder.connection_counts()[0] == 0
+    assert outcomes["fast"] == outcomes["aiohttp"]
 
 
 @pytest.mark.asyncio
