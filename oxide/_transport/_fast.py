@@ -261,14 +261,18 @@ class FastResponse:
             except aiohttp.ServerTimeoutError:
                 self._abort()
                 raise
+        return self._take()
+
+    def _take(self) -> bytes:
+        """Every buffered body byte, in one bytes object."""
         chunks = self._chunks
         if len(chunks) == 1:
-            body = chunks.popleft()
+            data = chunks.popleft()
         else:
-            body = b"".join(chunks)
+            data = b"".join(chunks)
             chunks.clear()
         self._size = 0
-        return body
+        return data
 
     async def text(self, encoding: str | None = None) -> str:
         return (await self.read()).decode(encoding or "utf-8", "replace")
@@ -314,13 +318,7 @@ class FastResponse:
             except aiohttp.ServerTimeoutError:
                 self._abort()
                 raise
-        if len(chunks) == 1:
-            data = chunks.popleft()
-        else:
-            data = b"".join(chunks)
-            chunks.clear()
-        self._size = 0
-        return data
+        return self._take()
 
     async def iter_any(self) -> AsyncIterator[bytes]:
         while True:
