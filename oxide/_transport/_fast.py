@@ -53,6 +53,7 @@ _NO_LENGTH_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Unread body bytes above which the socket stops being read (a download nobody consumes).
 _HIGH_WATER = 1 << 20
 _BODY_TYPES = (bytes, bytearray)
+_SCHEMES = frozenset({"http", "https"})
 # A body that writes itself to the connection (oxide's multipart payloads are aiohttp Payloads).
 _StreamedBody = Payload
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
@@ -213,6 +214,9 @@ class FastResponse:
             handle = self._loop.call_later(timeout, _time_out, waiter)
         try:
             await waiter
+        except aiohttp.ServerTimeoutError:
+            self._abort()  # the rest of this answer can never be trusted on that socket
+            raise
         finally:
             self._waiter = None
             if handle is not None:
@@ -228,11 +232,7 @@ class FastResponse:
             self._check()
             if self._conn is None:  # pragma: no cover - a failure sets _exc first
                 raise aiohttp.ServerDisconnectedError()
-            try:
-                await self._wait()
-            except aiohttp.ServerTimeoutError:
-                self._abort()
-                raise
+            await self._wait()
 
     # -- aiohttp.ClientResponse's interface ----------------------------------------------------
     @property
@@ -256,11 +256,7 @@ class FastResponse:
     async def read(self) -> bytes:
         while not self._eof:
             self._check()
-            try:
-                await self._wait()
-            except aiohttp.ServerTimeoutError:
-                self._abort()
-                raise
+            await self._wait()
         return self._take()
 
     def _take(self) -> bytes:
@@ -313,11 +309,7 @@ class FastResponse:
             if self._eof:
                 return b""
             self._check()
-            try:
-                await self._wait()
-            except aiohttp.ServerTimeoutError:
-                self._abort()
-                raise
+            await self._wait()
         return self._take()
 
     async def iter_any(self) -> AsyncIterator[bytes]:
@@ -747,15 +739,13 @@ class FastTransport:
         params: Any = None,
         timeout: aiohttp.ClientTimeout,
     ) -> Any:
+        other_body = data is not None and type(data) not in _BODY_TYPES
+        if url.scheme not in _SCHEMES or (other_body and not isinstance(data, _StreamedBody)):
+            return await self._fallback()._request(
+                method, url, data=data, headers=headers, params=params, timeout=timeout
+            )
         streamed = None  # a multipart payload, written by itself after the head
-        if (data is not None and type(data) not in _BODY_TYPES) or url.scheme not in (
-            "http",
-            "https",
-        ):
-            if not isinstance(data, _StreamedBody) or url.scheme not in ("http", "https"):
-                return await self._fallback()._request(
-                    method, url, data=data, headers=headers, params=params, timeout=timeout
-                )
+        if other_body:
             streamed, data = data, None
             headers = _streamed_body_headers(headers, streamed)
         last_url, pool = self._last

@@ -154,6 +154,15 @@ class _Sessions:
         # an async client's loop belongs to the application and may run again.
         self.loops_die_with_client = loops_die_with_client
 
+    def close_fast(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Close `loop`'s fast lane, from that running loop (a forked child's without I/O)."""
+        fast = self.fast_by_loop.pop(loop, None)
+        if fast is not None:
+            if self.generation == _fork_generation:
+                fast.close()
+            else:
+                fast.close_without_io()
+
     def let_go_all(self) -> None:
         """Release every session without awaiting (a dropped client, interpreter exit)."""
         sessions, self.by_loop = self.by_loop, {}
@@ -324,12 +333,7 @@ class SessionHolder:
     async def close_current(self) -> None:
         """Close the running loop's session only (the sync runner closing one of its loops)."""
         loop = asyncio.get_running_loop()
-        fast = self._state.fast_by_loop.pop(loop, None)
-        if fast is not None:
-            if self._state.generation == _fork_generation:
-                fast.close()
-            else:
-                fast.close_without_io()
+        self._state.close_fast(loop)
         session = self._by_loop.pop(loop, None)
         if session is not None and self._state.owned:
             if self._state.generation == _fork_generation:
@@ -344,12 +348,8 @@ class SessionHolder:
             running = None
         state = self._state
         same_process = state.generation == _fork_generation
-        fast = state.fast_by_loop.pop(running, None) if running is not None else None
-        if fast is not None:
-            if same_process:
-                fast.close()
-            else:
-                fast.close_without_io()
+        if running is not None:
+            state.close_fast(running)
         session = self._by_loop.pop(running, None) if running is not None else None
         if session is not None and state.owned and same_process:
             await session.close()
